@@ -1,0 +1,25 @@
+-- Grain: one row per UTC day partition (year, month, day of the ping's own timestamp) touched by
+-- this run. Reads: lake_merged (deduplicated candidates), lake_existing. Makes: partition_changes,
+-- with changed = false when the merge keeps exactly the rows the partition already holds.
+CREATE OR REPLACE TEMP TABLE partition_changes AS
+WITH merged AS (
+  SELECT
+    year("timestamp") AS year, month("timestamp") AS month, day("timestamp") AS day,
+    count(*) AS rows,
+    count(*) FILTER (WHERE from_run) AS new_rows
+  FROM lake_merged
+  GROUP BY ALL
+),
+existing AS (
+  SELECT year("timestamp") AS year, month("timestamp") AS month, day("timestamp") AS day, count(*) AS rows
+  FROM lake_existing
+  GROUP BY ALL
+)
+SELECT
+  m.year, m.month, m.day, m.rows,
+  coalesce(e.rows, 0) AS rows_before,
+  m.new_rows,
+  (m.new_rows > 0 OR m.rows <> coalesce(e.rows, 0)) AS changed
+FROM merged AS m
+LEFT JOIN existing AS e USING (year, month, day)
+ORDER BY m.year, m.month, m.day;

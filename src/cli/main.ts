@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, PartialFailureError, RtlakeError, oneLine } from '../errors.js';
+import { registerIngest } from './ingestCommand.js';
+import { registerDemo } from './demoCommand.js';
+
+const io = {
+  stdout: (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export function buildProgram(): Command {
+  const program = new Command('rtlake')
+    .description('GTFS-realtime VehiclePositions archives (S3 or a folder) -> deduplicated, partitioned Parquet lake')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError(false);
+  registerIngest(program, io);
+  registerDemo(program, io);
+  return program;
+}
+
+/** Runs the CLI; the only place that turns errors into messages and exit codes. */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage; // commander already printed its one-line message
+    }
+    if (err instanceof PartialFailureError) {
+      if (process.argv.includes('--json')) io.stdout(JSON.stringify(err.summary, null, 2));
+      process.stderr.write(`rtlake: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof RtlakeError) {
+      process.stderr.write(`rtlake: ${oneLine(err)}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`rtlake: internal error: ${oneLine(err)} (please report this)\n`);
+    if (process.env.RTLAKE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    return ExitCode.internal;
+  }
+}

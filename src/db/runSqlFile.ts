@@ -1,0 +1,51 @@
+import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqlFragment } from './sqlText.js';
+
+/** The sql/ folder of the package (beside dist/ and src/). */
+export const sqlDir = fileURLToPath(new URL('../../sql/', import.meta.url));
+
+const cache = new Map<string, string>();
+
+/** Reads sql/<name>.sql once. */
+export function loadSql(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(sqlDir, `${name}.sql`), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+/**
+ * Fills the {{name}} slots of a sql/ template with fragments. Every slot must be given and every
+ * fragment must have been made by sqlText's quoting helpers, so no unquoted text reaches SQL.
+ */
+export function renderSql(template: string, vars: Record<string, SqlFragment> = {}): string {
+  return template.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi, (_m, name: string) => {
+    const value = vars[name];
+    if (!(value instanceof SqlFragment)) throw new TypeError(`sql template slot {{${name}}} was not given`);
+    return value.text;
+  });
+}
+
+/** Renders sql/<name>.sql and runs it (all its statements); returns the last statement's result. */
+export async function runSqlFile(
+  connection: DuckDBConnection,
+  name: string,
+  vars: Record<string, SqlFragment> = {},
+): Promise<DuckDBMaterializedResult> {
+  return connection.run(renderSql(loadSql(name), vars));
+}
+
+/** Like runSqlFile, and returns the rows of the last statement as JSON-safe objects. */
+export async function readSqlFile(
+  connection: DuckDBConnection,
+  name: string,
+  vars: Record<string, SqlFragment> = {},
+): Promise<Record<string, unknown>[]> {
+  const reader = await connection.runAndReadAll(renderSql(loadSql(name), vars));
+  return reader.getRowObjectsJson() as Record<string, unknown>[];
+}

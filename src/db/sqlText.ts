@@ -1,0 +1,44 @@
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+
+/**
+ * A piece of SQL that is safe to splice into a sql/ template: either text from a sql/ file or
+ * a value quoted here. Templates never receive raw user input.
+ */
+export class SqlFragment {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** A string literal: '…' with quotes doubled. */
+export function sqlString(value: string): SqlFragment {
+  return new SqlFragment(quotedString(value));
+}
+
+/** An identifier: "…" with quotes doubled. */
+export function sqlIdent(name: string): SqlFragment {
+  return new SqlFragment(quotedIdentifier(name));
+}
+
+/** A list literal of strings: ['a', 'b']. */
+export function sqlStringList(values: readonly string[]): SqlFragment {
+  return new SqlFragment(`[${values.map((v) => quotedString(v)).join(', ')}]`);
+}
+
+/** An integer literal; throws on anything that is not a safe integer. */
+export function sqlInteger(value: number): SqlFragment {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`not an integer: ${value}`);
+  return new SqlFragment(String(value));
+}
+
+/** One of a fixed set of SQL keywords/fragments, chosen by code (never by user text). */
+export function sqlKeyword<T extends string>(value: T, allowed: readonly T[]): SqlFragment {
+  if (!allowed.includes(value)) throw new TypeError(`not one of ${allowed.join(', ')}: ${value}`);
+  return new SqlFragment(value);
+}
+
+/** Rows of string literals for VALUES: ('a', 'b'), ('c', 'd'). */
+export function sqlStringRows(rows: readonly (readonly string[])[]): SqlFragment {
+  return new SqlFragment(rows.map((row) => `(${row.map((v) => quotedString(v)).join(', ')})`).join(', '));
+}

@@ -1,0 +1,284 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PartialFailureError } from '../errors.js';
+import type { Location } from '../location.js';
+import { openDatabase, type Database } from '../db/openDatabase.js';
+import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
+import type { RetryPolicy } from '../retry.js';
+import { dedupeSlots, describeRule, type DedupeRule } from './dedupeRule.js';
+import { fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
+import { listInputs, type InputObject } from './listInputs.js';
+import { createLoadTables, loadBatch } from './loadBatch.js';
+import type { Reporter } from './reporter.js';
+import type { FailedKey, SkippedKey } from './skipReasons.js';
+import { checkLocalOutput, lockLocalLake, writeLake, type PartitionResult } from './writeLake.js';
+
+export interface LoadOptions {
+  sources: Location[];
+  glob: string;
+  rule: DedupeRule;
+  concurrency: number;
+  cacheDir: string;
+  maxObjectSize: number;
+  /** Any skipped key fails the run before anything is written. */
+  strict: boolean;
+  reporter: Reporter;
+  s3?: () => S3Client;
+  endpoint?: string;
+  policy?: RetryPolicy;
+  /** Files per DuckDB read_json statement. */
+  batchFiles?: number;
+  /** DuckDB memory_limit for the run (spills to a private temp folder beyond it). */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export interface IngestOptions extends LoadOptions {
+  out: Location;
+}
+
+export interface LoadSummary {
+  sources: string[];
+  glob: string;
+  dedupe: { grain: DedupeRule['grain']; keep: DedupeRule['keep']; rule: string };
+  keys_listed: number;
+  keys_ignored_by_glob: number;
+  keys_loaded: number;
+  keys_skipped: number;
+  keys_failed: number;
+  skipped: SkippedKey[];
+  failed: FailedKey[];
+  bytes_read: number;
+  rows_read: number;
+  rows_rejected: number;
+  rows_rejected_by_reason: { missing_vehicle_id: number; missing_timestamp: number };
+  entities_without_vehicle: number;
+  duplicates_dropped: number;
+  retries: number;
+  seconds: { list: number; load: number; total: number };
+}
+
+export interface IngestSummary extends LoadSummary {
+  out: string;
+  rows_written: number;
+  rows_already_in_lake: number;
+  partitions_written: number;
+  partitions_unchanged: number;
+  partitions: PartitionResult[];
+  rows_per_second: number;
+}
+
+/** A loaded workspace: DuckDB holding `pings` for the run, and what loading it found. */
+export interface LoadedRun {
+  db: Database;
+  workDir: string;
+  summary: LoadSummary;
+  dispose(): Promise<void>;
+}
+
+const now = () => performance.now();
+const secondsSince = (t: number) => Math.round((now() - t) / 10) / 100;
+
+/**
+ * Lists the sources, fetches (S3) or checks (folders) every matching key with bounded
+ * concurrency, and loads the files into DuckDB in batches while fetching goes on, so download
+ * and parsing overlap. Every key ends up loaded, skipped (with a reason) or failed.
+ */
+export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
+  const started = now();
+  const { reporter } = options;
+  let retries = 0;
+  const counter = { onRetry: () => void retries++ };
+  const workDir = await mkdtemp(join(tmpdir(), 'rtlake-'));
+  const db = await openDatabase({
+    path: join(workDir, 'work.duckdb'),
+    tempDirectory: join(workDir, 'spill'),
+    ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  const dispose = async () => {
+    try {
+      db.close();
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const listing = await listInputs(options.sources, options.glob, () => options.s3!(), {
+      reporter,
+      ...(options.policy ? { policy: options.policy } : {}),
+      counter,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    });
+    const listSeconds = secondsSince(started);
+    const loadStarted = now();
+    await createLoadTables(db.connection);
+
+    const fetchOptions: FetchOptions = {
+      cacheDir: options.cacheDir,
+      workDir,
+      maxObjectSize: options.maxObjectSize,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+      counter,
+    };
+    const skipped: SkippedKey[] = [];
+    const failed: FailedKey[] = [];
+    let loaded = 0;
+    let rows = 0;
+    let otherEntities = 0;
+    let bytes = 0;
+    let accounted = 0;
+    const total = listing.inputs.length;
+    reporter.stage(options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading', total);
+
+    // Fetchers fill `ready`; the loader drains it in batches. The loader runs DuckDB work on its
+    // own threads, so fetching continues while a batch is parsed.
+    const ready: ReadyFile[] = [];
+    let fetchersDone = false;
+    let wake: (() => void) | null = null;
+    const signal = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const batchFiles = options.batchFiles ?? 500;
+    const concurrency = Math.max(1, options.concurrency);
+
+    const fetchOne = async (input: InputObject): Promise<FetchOutcome> =>
+      input.location.kind === 'local' ? prepareLocalFile(input, fetchOptions) : fetchS3Object(options.s3!(), input, fetchOptions);
+
+    let next = 0;
+    let fatal: unknown = null;
+    const worker = async () => {
+      while (next < listing.inputs.length && fatal === null) {
+        const input = listing.inputs[next++]!;
+        try {
+          const outcome = await fetchOne(input);
+          if (outcome.kind === 'ready') {
+            ready.push(outcome.file);
+            if (ready.length >= batchFiles) signal();
+          } else {
+            if (outcome.kind === 'skipped') skipped.push(outcome.skipped);
+            else failed.push(outcome.failed);
+            accounted++;
+            reporter.progress(accounted, total);
+          }
+        } catch (err) {
+          fatal ??= err;
+        }
+      }
+    };
+    const fetchers = Promise.all(Array.from({ length: concurrency }, worker)).finally(() => {
+      fetchersDone = true;
+      signal();
+    });
+
+    const loader = async () => {
+      for (;;) {
+        if (fatal !== null) return;
+        if (ready.length === 0 && fetchersDone) return;
+        if (ready.length < batchFiles && !fetchersDone) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            // Do not let a slow trickle of files wait for a full batch forever.
+            setTimeout(resolve, 250);
+          });
+          if (ready.length === 0) continue;
+        }
+        const batch = ready.splice(0, batchFiles);
+        const result = await loadBatch(db.connection, batch, options.maxObjectSize);
+        loaded += result.loaded;
+        rows += result.rows;
+        otherEntities += result.otherEntities;
+        skipped.push(...result.skipped);
+        bytes += batch.reduce((sum, f) => sum + f.bytes, 0);
+        accounted += batch.length;
+        reporter.progress(accounted, total);
+      }
+    };
+    await Promise.all([fetchers, loader()]);
+    if (fatal !== null) throw fatal;
+
+    await runSqlFile(db.connection, '20_dedupe', dedupeSlots(options.rule, 'pings', 'run_deduped', 'VIEW'));
+    const stats = (await readSqlFile(db.connection, '25_run_stats'))[0]!;
+    const missingVehicle = Number(stats.missing_vehicle_id);
+    const missingTimestamp = Number(stats.missing_timestamp);
+    const rowsRead = Number(stats.rows_read);
+    skipped.sort((a, b) => a.key.localeCompare(b.key));
+    failed.sort((a, b) => a.key.localeCompare(b.key));
+    const summary: LoadSummary = {
+      sources: options.sources.map((s) => s.uri),
+      glob: options.glob,
+      dedupe: { grain: options.rule.grain, keep: options.rule.keep, rule: describeRule(options.rule) },
+      keys_listed: total,
+      keys_ignored_by_glob: listing.ignoredByGlob,
+      keys_loaded: loaded,
+      keys_skipped: skipped.length,
+      keys_failed: failed.length,
+      skipped,
+      failed,
+      bytes_read: bytes,
+      rows_read: rowsRead,
+      rows_rejected: missingVehicle + missingTimestamp,
+      rows_rejected_by_reason: { missing_vehicle_id: missingVehicle, missing_timestamp: missingTimestamp },
+      entities_without_vehicle: otherEntities,
+      duplicates_dropped: rowsRead - missingVehicle - missingTimestamp - Number(stats.rows_kept),
+      retries,
+      seconds: { list: listSeconds, load: secondsSince(loadStarted), total: secondsSince(started) },
+    };
+    if (rows !== rowsRead) throw new Error(`internal: counted ${rows} rows while loading but pings holds ${rowsRead}`);
+    return { db, workDir, summary, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}
+
+/** The whole job: load the archive, then merge it into the lake's day partitions. */
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const started = now();
+  if (options.out.kind === 'local') await checkLocalOutput(options.out);
+  const unlock = options.out.kind === 'local' ? await lockLocalLake(options.out) : async () => {};
+  try {
+    const run = await loadArchive(options);
+    try {
+      const s = run.summary;
+      if (s.keys_failed > 0 || (options.strict && s.keys_skipped > 0)) {
+        const why =
+          s.keys_failed > 0
+            ? `${s.keys_failed} of ${s.keys_listed} keys failed (first: ${s.failed[0]!.key}: ${s.failed[0]!.error})`
+            : `--strict: ${s.keys_skipped} of ${s.keys_listed} keys were skipped (first: ${s.skipped[0]!.key}: ${s.skipped[0]!.reason})`;
+        throw new PartialFailureError(`${why}; nothing was written. Re-run to retry.`, { ...s, out: options.out.uri });
+      }
+      const written = await writeLake(run.db.connection, {
+        out: options.out,
+        rule: options.rule,
+        workDir: run.workDir,
+        reporter: options.reporter,
+        ...(options.s3 ? { s3: options.s3 } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.policy ? { policy: options.policy } : {}),
+        counter: { onRetry: () => void s.retries++ },
+      });
+      const total = (now() - started) / 1000;
+      return {
+        ...s,
+        out: options.out.uri,
+        rows_written: written.partitions.filter((p) => p.status === 'written').reduce((n, p) => n + p.rows, 0),
+        rows_already_in_lake: written.rowsAlreadyInLake,
+        partitions_written: written.partitions.filter((p) => p.status === 'written').length,
+        partitions_unchanged: written.partitions.filter((p) => p.status === 'unchanged').length,
+        partitions: written.partitions,
+        seconds: { ...s.seconds, total: Math.round(total * 100) / 100 },
+        rows_per_second: total > 0 ? Math.round(s.rows_read / total) : 0,
+      };
+    } finally {
+      await run.dispose();
+    }
+  } finally {
+    await unlock();
+  }
+}

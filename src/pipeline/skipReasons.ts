@@ -1,0 +1,39 @@
+/**
+ * Why a key was not loaded. Codes are stable (they appear in --json); the detail says more.
+ */
+export const skipReasons = {
+  empty: 'the object or file is empty (0 bytes or only whitespace)',
+  too_large: 'larger than --max-object-size; raise the bound if this is really a feed snapshot',
+  corrupt_gzip: 'gzip data is corrupt or truncated',
+  invalid_json: 'not valid JSON (truncated or malformed)',
+  not_utf8: 'contains bytes that are not UTF-8',
+  not_a_feed: 'valid JSON but not a GTFS-realtime feed (no header/entity)',
+  no_entity_list: 'a feed without an entity list (or entity is not a list)',
+  not_vehicle_positions: 'a GTFS-realtime feed of another kind (TripUpdates or Alerts)',
+  wrong_shape: 'a feed whose fields have the wrong JSON types',
+  vanished: 'listed, but deleted before it could be fetched (HTTP 404)',
+  archived: 'in an archive storage class (GLACIER/DEEP_ARCHIVE); restore it first: aws s3api restore-object --bucket B --key K --restore-request Days=7',
+} as const;
+
+export type SkipReason = keyof typeof skipReasons;
+
+export interface SkippedKey {
+  key: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface FailedKey {
+  key: string;
+  error: string;
+}
+
+/** Maps a DuckDB error raised while reading one file to a skip reason. */
+export function classifyReadError(message: string): SkipReason {
+  const m = message.toLowerCase();
+  if (/gzip|zlib|inflate|decompress|compressed/.test(m)) return 'corrupt_gzip';
+  if (/utf-?8|unicode|byte sequence/.test(m)) return 'not_utf8';
+  if (/maximum_object_size|maximum object size/.test(m)) return 'too_large';
+  if (/could not convert|conversion|cast|expected .*(object|array|list|struct)|type mismatch|failed to parse .* as/.test(m)) return 'wrong_shape';
+  return 'invalid_json';
+}

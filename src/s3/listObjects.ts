@@ -1,0 +1,47 @@
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
+import { describeS3Error, isTransientS3Error } from './s3Errors.js';
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  storageClass?: string;
+}
+
+/**
+ * Every object under bucket/prefix, following ListObjectsV2 continuation tokens through all pages.
+ * A page without Contents (an empty listing) is simply no objects. Keys are returned exactly as
+ * stored: no URL encoding is requested, so colons and other characters arrive untouched.
+ */
+export async function listObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  options: { policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; onPage?: (count: number) => void } = {},
+): Promise<ListedObject[]> {
+  const out: ListedObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await withRetry(
+      () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token })),
+      isTransientS3Error,
+      options.policy,
+      options.counter,
+    ).catch((err: unknown) => {
+      throw describeS3Error(err, 'listing', `s3://${bucket}/${prefix}`, options.endpoint);
+    });
+    for (const item of page.Contents ?? []) {
+      if (item.Key === undefined) continue;
+      out.push({
+        key: item.Key,
+        size: item.Size ?? 0,
+        etag: (item.ETag ?? '').replaceAll('"', ''),
+        ...(item.StorageClass ? { storageClass: item.StorageClass } : {}),
+      });
+    }
+    options.onPage?.(out.length);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}

@@ -1,0 +1,47 @@
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
+import { isNotFound, isTransientS3Error } from './s3Errors.js';
+
+/**
+ * Downloads an object to a local file (via a temporary name, so the file is whole or absent).
+ * Returns the object's ETag, or null if the key does not exist.
+ */
+export async function downloadObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  file: string,
+  options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
+): Promise<string | null> {
+  try {
+    return await withRetry(
+      async () => {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const partial = `${file}.part`;
+        await pipeline(response.Body as Readable, createWriteStream(partial, { mode: 0o600 }));
+        await rename(partial, file);
+        return (response.ETag ?? '').replaceAll('"', '');
+      },
+      isTransientS3Error,
+      options.policy,
+      options.counter,
+    );
+  } catch (err) {
+    await rm(`${file}.part`, { force: true });
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export async function deleteObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
+): Promise<void> {
+  await withRetry(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })), isTransientS3Error, options.policy, options.counter);
+}

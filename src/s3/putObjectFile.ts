@@ -1,0 +1,84 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { open, readFile, stat } from 'node:fs/promises';
+import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
+import { isPreconditionFailed, isTransientS3Error } from './s3Errors.js';
+
+/** What the object must look like for the write to go ahead (S3 conditional writes). */
+export type WriteCondition =
+  | { ifMatch: string } // replace exactly the version we read
+  | { ifNoneMatch: '*' } // create only if absent
+  | null; // unconditional
+
+export interface PutOptions {
+  condition?: WriteCondition;
+  contentType?: string;
+  /** Files larger than this go up in parts (each this size), so no single request carries them whole. */
+  partSize?: number;
+  policy?: RetryPolicy;
+  counter?: RetryCounter;
+}
+
+const defaultPartSize = 64 * 1024 * 1024;
+
+function conditionHeaders(condition: WriteCondition | undefined): { IfMatch?: string; IfNoneMatch?: string } {
+  if (!condition) return {};
+  return 'ifMatch' in condition ? { IfMatch: `"${condition.ifMatch}"` } : { IfNoneMatch: '*' };
+}
+
+/**
+ * Uploads a local file to one key. The object appears whole or not at all (S3 replaces objects
+ * atomically); with a condition, S3 refuses the write (412) if another writer got there first.
+ * Large files use multipart upload with the condition on the completing request.
+ */
+export async function putObjectFile(client: S3Client, bucket: string, key: string, file: string, options: PutOptions = {}): Promise<void> {
+  const size = (await stat(file)).size;
+  const partSize = options.partSize ?? defaultPartSize;
+  const retry = <T>(fn: () => Promise<T>) =>
+    withRetry(fn, (err) => isTransientS3Error(err) && !isPreconditionFailed(err), options.policy, options.counter);
+  const contentType = options.contentType ?? 'application/octet-stream';
+  if (size <= partSize) {
+    const body = await readFile(file);
+    await retry(() =>
+      client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...conditionHeaders(options.condition) })),
+    );
+    return;
+  }
+  const created = await retry(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType })));
+  const uploadId = created.UploadId!;
+  const handle = await open(file, 'r');
+  try {
+    const parts: { ETag: string; PartNumber: number }[] = [];
+    for (let offset = 0, n = 1; offset < size; offset += partSize, n++) {
+      const length = Math.min(partSize, size - offset);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, offset);
+      const part = await retry(() =>
+        client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: buffer })),
+      );
+      parts.push({ ETag: part.ETag!, PartNumber: n });
+    }
+    await retry(() =>
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+          ...conditionHeaders(options.condition),
+        }),
+      ),
+    );
+  } catch (err) {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+
+export interface S3Settings {
+  /** Explicit endpoint (--endpoint), else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, resolved by the CLI. */
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  /** Attempts the SDK makes per request (its own retry of throttling and 5xx). */
+  maxAttempts?: number;
+}
+
+/**
+ * An S3 client for AWS or any S3-compatible store. A custom endpoint gets path-style addressing
+ * and checksums only when required: virtual-host buckets and default CRC checksums break most
+ * S3-compatible servers. Credentials come from the standard chain (env, profile, SSO, instance role).
+ */
+export function makeS3Client(settings: S3Settings): S3Client {
+  const custom = Boolean(settings.endpoint);
+  return new S3Client({
+    region: settings.region ?? 'us-east-1',
+    credentials: fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
+    maxAttempts: settings.maxAttempts ?? 3,
+    ...(custom
+      ? {
+          endpoint: settings.endpoint,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }
+      : {}),
+  });
+}
