@@ -4,7 +4,7 @@
 -- Reads: {{input}} (pings-shaped rows). Makes: {{output}}, the deduplicated rows.
 -- Rows without a vehicle_id or a timestamp cannot be placed in a group or a day partition; they are
 -- counted by the caller as rejected and never reach the lake.
-CREATE OR REPLACE TEMP {{relation}} {{output}} AS
+CREATE OR REPLACE {{relation}} {{output}} AS
 SELECT *
 FROM {{input}}
 WHERE vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL

@@ -24,7 +24,13 @@ export function loadSql(name: string): string {
  * fragment must have been made by sqlText's quoting helpers, so no unquoted text reaches SQL.
  */
 export function renderSql(template: string, vars: Record<string, SqlFragment> = {}): string {
-  return template.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi, (_m, name: string) => {
+  // Whole-line comments go first, so a slot named in a comment is never filled (a value with a
+  // newline in it must not be able to end a comment).
+  const code = template
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n');
+  return code.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi, (_m, name: string) => {
     const value = vars[name];
     if (!(value instanceof SqlFragment)) throw new TypeError(`sql template slot {{${name}}} was not given`);
     return value.text;

@@ -11,11 +11,11 @@ export interface DedupeRule {
 export const defaultRule: DedupeRule = { grain: 'key', keep: 'latest' };
 
 /** The slots of sql/20_dedupe.sql for a rule: input relation, output name, grain and direction. */
-export function dedupeSlots(rule: DedupeRule, input: string, output: string, relation: 'TABLE' | 'VIEW'): Record<string, SqlFragment> {
+export function dedupeSlots(rule: DedupeRule, input: string, output: string, relation: 'TEMP TABLE' | 'VIEW'): Record<string, SqlFragment> {
   return {
     input: sqlIdent(input),
     output: sqlIdent(output),
-    relation: sqlKeyword(relation, ['TABLE', 'VIEW']),
+    relation: sqlKeyword(relation, ['TEMP TABLE', 'VIEW']),
     exact: sqlKeyword(rule.grain === 'exact' ? 'true' : 'false', ['true', 'false']),
     direction: sqlKeyword(rule.keep === 'latest' ? 'DESC' : 'ASC', ['DESC', 'ASC']),
   };

@@ -170,7 +170,7 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
   reporter.stage('merging partitions', touched.length);
   const existing = await readExisting(connection, touched, options);
   await runSqlFile(connection, '30_merge_lake');
-  await runSqlFile(connection, '20_dedupe', dedupeSlots(options.rule, 'lake_candidates', 'lake_merged', 'TABLE'));
+  await runSqlFile(connection, '20_dedupe', dedupeSlots(options.rule, 'lake_candidates', 'lake_merged', 'TEMP TABLE'));
   await runSqlFile(connection, '31_partition_changes');
   const changes = await readSqlFile(connection, '32_partition_report');
   const already = await readSqlFile(connection, '33_rows_already_in_lake');

@@ -1,0 +1,151 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NoInputError, UsageError } from '../errors.js';
+import { joinKey, type Location } from '../location.js';
+import { openDatabase, type Database } from '../db/openDatabase.js';
+import { runSqlFile } from '../db/runSqlFile.js';
+import { sqlIdent, sqlString } from '../db/sqlText.js';
+import type { RetryPolicy } from '../retry.js';
+import { listObjects } from '../s3/listObjects.js';
+import { downloadObject } from '../s3/objectFiles.js';
+import { describeS3Error } from '../s3/s3Errors.js';
+import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
+import { loadArchive, type LoadSummary } from './ingest.js';
+import type { Reporter } from './reporter.js';
+import { tableDir } from './writeLake.js';
+
+export interface WorkspaceOptions {
+  /** What `ingest --out` was given: the folder or prefix holding vehicle_positions/. */
+  lake?: Location;
+  /** Raw archives: loaded into pings, with vehicle_positions and duplicate_groups over them. */
+  sources?: Location[];
+  glob: string;
+  rule: DedupeRule;
+  concurrency: number;
+  cacheDir: string;
+  maxObjectSize: number;
+  reporter: Reporter;
+  s3?: () => S3Client;
+  endpoint?: string;
+  policy?: RetryPolicy;
+}
+
+export interface Workspace {
+  db: Database;
+  /** The views and tables made ready, in the order a catalog should show them. */
+  relations: string[];
+  /** One line saying what is open, for a status bar. */
+  description: string;
+  /** When raw sources were loaded: what loading found. */
+  loadSummary?: LoadSummary;
+  /** Local folder holding the lake's vehicle_positions/ (a synced copy for an S3 lake). */
+  localLake?: string;
+  dispose(): Promise<void>;
+}
+
+async function hasParquet(dir: string): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return false;
+  }
+  return entries.some((e) => e.isFile() && e.name.endsWith('.parquet'));
+}
+
+/**
+ * Copies an S3 lake's Parquet files into the local cache (only files whose ETag changed), removing
+ * local files the lake no longer has. DuckDB then reads the copy: there is no httpfs here.
+ */
+export async function syncS3Lake(lake: Extract<Location, { kind: 's3' }>, options: WorkspaceOptions): Promise<string> {
+  const client = options.s3!();
+  const id = createHash('sha256').update([options.endpoint ?? 'aws', lake.bucket, lake.prefix].join('\n')).digest('hex').slice(0, 24);
+  const root = join(options.cacheDir, 'lakes', id);
+  const prefix = joinKey(lake.prefix, `${tableDir}/`);
+  options.reporter.stage(`listing ${lake.uri}`);
+  const objects = (await listObjects(client, lake.bucket, prefix, { ...(options.endpoint ? { endpoint: options.endpoint } : {}) })).filter((o) =>
+    o.key.endsWith('.parquet'),
+  );
+  const wanted = new Set<string>();
+  options.reporter.stage(`syncing ${lake.uri} to the local cache`, objects.length);
+  let done = 0;
+  for (const o of objects) {
+    const rel = o.key.slice(prefix.length);
+    const dir = join(root, tableDir, ...rel.split('/').slice(0, -1));
+    const file = join(dir, `${o.etag || 'noetag'}.${rel.split('/').pop()}`);
+    wanted.add(file);
+    if (!(await stat(file).then(() => true, () => false))) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      try {
+        await downloadObject(client, lake.bucket, o.key, file);
+      } catch (err) {
+        throw describeS3Error(err, 'syncing the lake', `s3://${lake.bucket}/${o.key}`, options.endpoint);
+      }
+    }
+    options.reporter.progress(++done, objects.length);
+  }
+  const local = await readdir(join(root, tableDir), { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of local) {
+    const full = join(entry.parentPath, entry.name);
+    if (entry.isFile() && !wanted.has(full)) await rm(full, { force: true });
+  }
+  return root;
+}
+
+/**
+ * Opens DuckDB with the views an analyst explores: over a lake, `vehicle_positions` (every day
+ * partition); over raw sources, `pings` (before dedupe), `vehicle_positions` (deduplicated under the
+ * rule) and `duplicate_groups`. With both, the lake's view is `lake_vehicle_positions`.
+ */
+export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const relations: string[] = [];
+  const parts: string[] = [];
+  let db: Database;
+  let loadSummary: LoadSummary | undefined;
+  let dispose: () => Promise<void>;
+  if (options.sources && options.sources.length > 0) {
+    const run = await loadArchive({ ...options, sources: options.sources, strict: false });
+    db = run.db;
+    loadSummary = run.summary;
+    dispose = run.dispose;
+    await runSqlFile(db.connection, '20_dedupe', dedupeSlots(options.rule, 'pings', 'vehicle_positions', 'VIEW'));
+    await runSqlFile(db.connection, '50_views_source');
+    relations.push('vehicle_positions', 'pings', 'duplicate_groups');
+    parts.push(`${run.summary.keys_loaded} files from ${options.sources.map((s) => s.uri).join(', ')} (${run.summary.rows_read} pings)`);
+  } else {
+    db = await openDatabase();
+    dispose = async () => db.close();
+  }
+  let localLake: string | undefined;
+  try {
+    if (options.lake) {
+      localLake = options.lake.kind === 'local' ? options.lake.path : await syncS3Lake(options.lake, options);
+      const dir = join(localLake, tableDir);
+      if (!(await hasParquet(dir))) {
+        if (options.lake.kind === 'local' && !(await stat(options.lake.path).then(() => true, () => false))) {
+          throw new UsageError(`lake folder ${options.lake.uri} does not exist`);
+        }
+        throw new NoInputError(`no lake at ${options.lake.uri}: ${tableDir}/ holds no Parquet files (give --lake what ingest --out was given)`);
+      }
+      const viewName = relations.length > 0 ? 'lake_vehicle_positions' : 'vehicle_positions';
+      const glob = join(dir, '**', '*.parquet');
+      await runSqlFile(db.connection, '51_views_lake', { glob: sqlString(glob), view: sqlIdent(viewName) });
+      relations.push(viewName);
+      parts.push(`lake ${options.lake.uri}`);
+    }
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return {
+    db,
+    relations,
+    description: parts.join(' + ') || 'empty workspace',
+    ...(loadSummary ? { loadSummary } : {}),
+    ...(localLake ? { localLake } : {}),
+    dispose,
+  };
+}
+
