@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, PartialFailureError, RtlakeError, oneLine } from '../errors.js';
 import { registerIngest } from './ingestCommand.js';
 import { registerDemo } from './demoCommand.js';
+import { registerDedupe } from './dedupeCommand.js';
+import { registerQuery } from './queryCommand.js';
 
 const io = {
   stdout: (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError(false);
   registerIngest(program, io);
   registerDemo(program, io);
+  registerDedupe(program, io);
+  registerQuery(program, io);
   return program;
 }
 

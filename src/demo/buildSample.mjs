@@ -61,7 +61,8 @@ for (let i = 1; i <= 9; i++) {
     if (!v || typeof v.timestamp !== 'number') continue;
     const r = random();
     if (r < 0.33) {
-      v.timestamp = feed.header.timestamp - 1 - Math.floor(random() * 3);
+      // A new reading always carries a newer timestamp than the vehicle's previous one.
+      v.timestamp = Math.max(v.timestamp + 1, feed.header.timestamp - 1 - Math.floor(random() * 3));
       if (v.position) {
         v.position.latitude = Math.round((v.position.latitude + (random() - 0.5) * 0.0008) * 1e8) / 1e8;
         v.position.longitude = Math.round((v.position.longitude + (random() - 0.5) * 0.0008) * 1e8) / 1e8;

@@ -1,0 +1,35 @@
+import { JsonDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+
+export interface RowBatch {
+  columns: string[];
+  types: string[];
+  /** Rows as JSON-safe values (BIGINT as string, timestamps as ISO-like text). */
+  rows: unknown[][];
+}
+
+/**
+ * Runs one SQL statement and hands its rows to `onBatch` chunk by chunk (DuckDB's vector size), so
+ * a result of any size streams in bounded memory.
+ */
+export async function streamRows(connection: DuckDBConnection, sql: string, onBatch: (batch: RowBatch) => void | Promise<void>): Promise<void> {
+  const result = await connection.stream(sql);
+  const columns = result.columnNames();
+  const types = result.columnTypes().map((t) => t.toString());
+  const wideIntegers = types.flatMap((t, i) => (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT)$/.test(t) ? [i] : []));
+  let sent = false;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const rows = chunk.convertRows(JsonDuckDBValueConverter) as unknown[][];
+    for (const i of wideIntegers) {
+      for (const row of rows) {
+        const v = row[i];
+        // BIGINT arrives as text to survive JSON; give numbers back where they fit exactly.
+        if (typeof v === 'string' && Number.isSafeInteger(Number(v))) row[i] = Number(v);
+      }
+    }
+    await onBatch({ columns, types, rows });
+    sent = true;
+  }
+  if (!sent) await onBatch({ columns, types, rows: [] });
+}
