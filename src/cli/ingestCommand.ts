@@ -7,6 +7,29 @@ import { parseLocations, parseRule, resolveConfig, type CommonFlags } from './co
 import { formatIngestSummary } from './printSummary.js';
 import { stderrReporter } from './stderrReporter.js';
 import { UsageError } from '../errors.js';
+import { stat } from 'node:fs/promises';
+import type { Location } from '../location.js';
+import { daysBetween, defaultLayout, formatDay, parseDay, type Day } from '../pipeline/dayMode.js';
+
+/** Day mode lists dated folders under each root: a missing local root is a usage error, not an empty day. */
+export async function checkRootsExist(sources: Location[]): Promise<void> {
+  for (const s of sources) {
+    if (s.kind === 'local' && !(await stat(s.path).then((i) => i.isDirectory(), () => false))) {
+      throw new UsageError(`source folder ${s.uri} does not exist`);
+    }
+  }
+}
+
+/** --date, or --from with --to: the days of a day-mode run (null: prefix mode). */
+export function resolveDays(flags: { date?: string; from?: string; to?: string }): Day[] | null {
+  if (flags.date && (flags.from || flags.to)) throw new UsageError('give --date or --from/--to, not both');
+  if (flags.date) return [parseDay(flags.date, '--date')];
+  if (flags.from || flags.to) {
+    if (!flags.from || !flags.to) throw new UsageError('--from and --to go together');
+    return daysBetween(parseDay(flags.from, '--from'), parseDay(flags.to, '--to'));
+  }
+  return null;
+}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -28,6 +51,11 @@ export function addSourceFlags(cmd: Command): Command {
 interface IngestFlags extends CommonFlags {
   source?: string[];
   out?: string;
+  date?: string;
+  from?: string;
+  to?: string;
+  layout: string;
+  window: string;
   strict?: boolean;
   quiet?: boolean;
   memoryLimit?: string;
@@ -40,12 +68,26 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
     .option('--json', 'print one JSON summary on stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--memory-limit <size>', 'DuckDB memory limit (spills to disk beyond it)')
+    .option('--date <YYYY-MM-DD>', 'day mode: --source is the archive root; read this UTC day (plus the window) and replace its partition')
+    .option('--from <YYYY-MM-DD>', 'day mode over a range of days (with --to), one day after another')
+    .option('--to <YYYY-MM-DD>', 'last day of --from')
+    .option('--layout <pattern>', 'day mode: the archive folder of a day under the root', defaultLayout)
+    .option('--window <minutes>', "day mode: minutes of the neighbouring days' files to read around midnight", '15')
     .action(async (flags: IngestFlags) => {
       const config = resolveConfig(flags);
       const sources = parseLocations(flags.source, '--source');
       if (!flags.out) throw new UsageError('--out is required');
       const out = parseLocation(flags.out, '--out');
-      const summary = await ingest({
+      const days = resolveDays(flags);
+      if (days) await checkRootsExist(sources);
+      const windowMinutes = Number(flags.window);
+      if (!Number.isFinite(windowMinutes) || windowMinutes < 0 || windowMinutes > 720) throw new UsageError(`--window must be minutes between 0 and 720, got "${flags.window}"`);
+      const reporter = flags.quiet ? silentReporter : stderrReporter();
+      const runs = [];
+      for (const day of days ?? [null]) {
+        if (day) reporter.info(`day ${formatDay(day)}`);
+        runs.push(await ingest({
+        ...(day ? { day: { day, layout: flags.layout, windowSeconds: windowMinutes * 60 } } : {}),
         sources,
         out,
         glob: flags.glob!,
@@ -54,11 +96,13 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
         cacheDir: config.cacheDir,
         maxObjectSize: config.maxObjectSize,
         strict: Boolean(flags.strict),
-        reporter: flags.quiet ? silentReporter : stderrReporter(),
+        reporter,
         s3: config.s3,
         ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
-      });
-      io.stdout(flags.json ? JSON.stringify(summary, null, 2) : formatIngestSummary(summary));
+      }));
+      }
+      if (flags.json) io.stdout(JSON.stringify(runs.length === 1 && !flags.from ? runs[0] : { days: runs }, null, 2));
+      else io.stdout(runs.map((s) => (s.date ? `day ${s.date}\n` : '') + formatIngestSummary(s)).join('\n\n'));
     });
 }

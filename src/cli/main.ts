@@ -4,6 +4,9 @@ import { registerIngest } from './ingestCommand.js';
 import { registerDemo } from './demoCommand.js';
 import { registerDedupe } from './dedupeCommand.js';
 import { registerQuery } from './queryCommand.js';
+import { registerCatalog } from './catalogCommand.js';
+import { registerExport } from './exportCommand.js';
+import { registerPlan } from './planCommand.js';
 
 const io = {
   stdout: (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
   registerDemo(program, io);
   registerDedupe(program, io);
   registerQuery(program, io);
+  registerCatalog(program, io);
+  registerExport(program, io);
+  registerPlan(program, io);
   return program;
 }
 

@@ -13,6 +13,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     `rows: ${n(s.rows_read)} read, ${n(s.duplicates_dropped)} duplicates dropped` +
       (s.rows_rejected ? `, ${n(s.rows_rejected)} rejected (no vehicle id or timestamp)` : '') +
       (s.rows_already_in_lake ? `, ${n(s.rows_already_in_lake)} already in the lake` : '') +
+      (s.rows_outside_day ? `, ${n(s.rows_outside_day)} of neighbouring days left to their jobs` : '') +
       `; ${n(s.rows_written)} rows in ${s.partitions_written} written partition(s)`,
   );
   lines.push(`dedupe: ${s.dedupe.rule}`);

@@ -10,6 +10,7 @@ import type { RetryPolicy } from '../retry.js';
 import { dedupeSlots, describeRule, type DedupeRule } from './dedupeRule.js';
 import { fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
+import { daySources, formatDay, type Day } from './dayMode.js';
 import { createLoadTables, loadBatch } from './loadBatch.js';
 import type { Reporter } from './reporter.js';
 import type { FailedKey, SkippedKey } from './skipReasons.js';
@@ -33,6 +34,8 @@ export interface LoadOptions {
   /** DuckDB memory_limit for the run (spills to a private temp folder beyond it). */
   memoryLimit?: string;
   threads?: number;
+  /** Day mode: only this UTC day's files (plus the neighbours' within the window). */
+  day?: { day: Day; layout: string; windowSeconds: number };
 }
 
 export interface IngestOptions extends LoadOptions {
@@ -62,6 +65,10 @@ export interface LoadSummary {
 
 export interface IngestSummary extends LoadSummary {
   out: string;
+  /** Day mode: the day whose partition this run replaced. */
+  date?: string;
+  /** Day mode: rows of neighbouring days read from the window's files, left to those days' jobs. */
+  rows_outside_day?: number;
   rows_written: number;
   rows_already_in_lake: number;
   partitions_written: number;
@@ -111,6 +118,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.policy ? { policy: options.policy } : {}),
       counter,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.day ? { day: daySources(options.sources, options.day.day, options.day.layout, options.day.windowSeconds) } : {}),
     });
     const listSeconds = secondsSince(started);
     const loadStarted = now();
@@ -262,11 +270,13 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         counter: { onRetry: () => void s.retries++ },
+        ...(options.day ? { day: options.day.day } : {}),
       });
       const total = (now() - started) / 1000;
       return {
         ...s,
         out: options.out.uri,
+        ...(options.day ? { date: formatDay(options.day.day), rows_outside_day: written.rowsOutsideDay } : {}),
         rows_written: written.partitions.filter((p) => p.status === 'written').reduce((n, p) => n + p.rows, 0),
         rows_already_in_lake: written.rowsAlreadyInLake,
         partitions_written: written.partitions.filter((p) => p.status === 'written').length,

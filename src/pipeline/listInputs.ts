@@ -6,6 +6,7 @@ import { NoInputError, UsageError } from '../errors.js';
 import type { Location } from '../location.js';
 import type { RetryCounter, RetryPolicy } from '../retry.js';
 import { listObjects } from '../s3/listObjects.js';
+import type { DaySources } from './dayMode.js';
 import type { Reporter } from './reporter.js';
 
 /** One archive object the job must account for. */
@@ -53,7 +54,7 @@ async function listLocal(location: Extract<Location, { kind: 'local' }>): Promis
     throw new UsageError(`source folder ${location.uri} does not exist`);
   }
   const files: string[] = [];
-  const root = info.isDirectory() ? location.path : join(location.path, '..');
+  const root = location.root ?? (info.isDirectory() ? location.path : join(location.path, '..'));
   if (info.isDirectory()) await walk(location.path, files);
   else files.push(location.path);
   const inputs: InputObject[] = [];
@@ -61,7 +62,7 @@ async function listLocal(location: Extract<Location, { kind: 'local' }>): Promis
     const size = (await stat(file).catch(() => null))?.size;
     if (size === undefined) continue; // a dangling link: not a file
     inputs.push({
-      sourceKey: info.isDirectory() ? relative(root, file).split(sep).join('/') : basename(file),
+      sourceKey: info.isDirectory() || location.root ? relative(root, file).split(sep).join('/') : basename(file),
       uri: file,
       size,
       location,
@@ -79,15 +80,20 @@ export async function listInputs(
   sources: Location[],
   glob: string,
   s3: () => S3Client,
-  options: { reporter: Reporter; policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string },
+  options: { reporter: Reporter; policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; day?: DaySources },
 ): Promise<Listing> {
   const matches = makeNameMatcher(glob);
+  const day = options.day;
+  if (day) sources = day.locations.map((l) => l.location);
   const inputs: InputObject[] = [];
   let listed = 0;
   const seen = new Set<string>();
-  for (const location of sources) {
+  for (const [index, location] of sources.entries()) {
+    const neighbour = day?.locations[index]?.neighbour ?? false;
     let objects: InputObject[];
     if (location.kind === 'local') {
+      // Day mode: a day's folder may simply not exist (the root is checked by the caller).
+      if (day && !(await stat(location.path).then(() => true, () => false))) continue;
       objects = await listLocal(location);
     } else {
       options.reporter.stage(`listing ${location.uri}`);
@@ -109,6 +115,10 @@ export async function listInputs(
     listed += objects.length;
     for (const o of objects) {
       if (!matches(o.sourceKey)) continue;
+      if (day && !day.select(location, o.sourceKey, neighbour)) {
+        listed--; // outside the day's window: not this job's key
+        continue;
+      }
       if (seen.has(o.uri)) continue; // overlapping sources: each object once
       seen.add(o.uri);
       inputs.push(o);

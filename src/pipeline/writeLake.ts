@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { ConflictError, OutputError, RtlakeError, oneLine } from '../errors.js';
 import { joinKey, type Location } from '../location.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { sqlString } from '../db/sqlText.js';
+import { sqlInteger, sqlString } from '../db/sqlText.js';
 import type { RetryCounter, RetryPolicy } from '../retry.js';
 import { downloadObject } from '../s3/objectFiles.js';
 import { putObjectFile, type WriteCondition } from '../s3/putObjectFile.js';
 import { describeS3Error, isPreconditionFailed } from '../s3/s3Errors.js';
 import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
+import type { Day } from './dayMode.js';
 import type { Reporter } from './reporter.js';
 
 /** The lake table's folder under --out. */
@@ -35,6 +36,8 @@ export interface WriteResult {
   partitions: PartitionResult[];
   /** This run's pings that were already in the lake (same source_key and entity_index). */
   rowsAlreadyInLake: number;
+  /** Day mode: rows of other days, not written. */
+  rowsOutsideDay: number;
 }
 
 export interface WriteOptions {
@@ -46,7 +49,8 @@ export interface WriteOptions {
   endpoint?: string;
   policy?: RetryPolicy;
   counter?: RetryCounter;
-  /** Check that the output can be written before any work is done. */
+  /** Day mode: write only this day's partition, replacing it (no merge with what it held). */
+  day?: Day;
 }
 
 export function partitionPath(year: number, month: number, day: number): string {
@@ -140,7 +144,7 @@ async function readExisting(
         throw describeS3Error(err, 'reading the existing partition', `s3://${out.bucket}/${key}`, options.endpoint);
       }
     }
-    if (entry.file) {
+    if (entry.file && !options.day) {
       try {
         await runSqlFile(connection, '35_read_partition', { file: sqlString(entry.file) });
       } catch (err) {
@@ -162,6 +166,12 @@ async function readExisting(
  */
 export async function writeLake(connection: DuckDBConnection, options: WriteOptions): Promise<WriteResult> {
   const { out, reporter } = options;
+  let rowsOutsideDay = 0;
+  if (options.day) {
+    const d = options.day;
+    const dropped = await readSqlFile(connection, '27_keep_one_day', { year: sqlInteger(d.year), month: sqlInteger(d.month), day: sqlInteger(d.day) });
+    rowsOutsideDay = Number(dropped[0]?.rows ?? 0);
+  }
   const touched = (await readSqlFile(connection, '26_touched_partitions')).map((r) => ({
     year: Number(r.year),
     month: Number(r.month),
@@ -239,5 +249,5 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return { partitions, rowsAlreadyInLake: Number(already[0]?.rows ?? 0) };
+  return { partitions, rowsAlreadyInLake: Number(already[0]?.rows ?? 0), rowsOutsideDay };
 }

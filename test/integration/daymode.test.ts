@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, repoRoot, runCli } from '../helpers/runCli.js';
+
+const sample = join(repoRoot, 'src/demo/sample');
+const rowsOf = async (lake: string, where: string) => {
+  const q = await runCli([
+    'query', '--lake', lake, '--format', 'json', '--quiet',
+    `SELECT vehicle_id, epoch_us("timestamp") AS ts, source_key, entity_index, occupancy_status, year, month, day FROM vehicle_positions WHERE ${where} ORDER BY ALL`,
+  ]);
+  expect(q.code, q.stderr).toBe(0);
+  return json<unknown[]>(q);
+};
+
+describe('day mode (--date, --from/--to) and plan', () => {
+  it('a day job writes exactly that day, equal to the prefix-mode merge of the same files', async () => {
+    const dayLake = mkdtempSync(join(tmpdir(), 'rtlake-day-'));
+    const r = await runCli(['ingest', '--source', sample, '--from', '2021-12-31', '--to', '2022-01-01', '--out', dayLake, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const days = json<{ days: { date: string; partitions: { partition: string }[] }[] }>(r).days;
+    expect(days.map((d) => [d.date, d.partitions.map((p) => p.partition)])).toEqual([
+      ['2021-12-31', ['year=2021/month=12/day=31']],
+      ['2022-01-01', ['year=2022/month=1/day=1']],
+    ]);
+    // The same files in prefix mode: the 2022/01/01 folder (the window around both midnights lies in it).
+    const prefixLake = mkdtempSync(join(tmpdir(), 'rtlake-prefix-'));
+    const p = await runCli(['ingest', '--source', sample, '--glob', '2022-01-01*', '--out', prefixLake, '--quiet']);
+    expect(p.code, p.stderr).toBe(0);
+    const where = `("timestamp" >= TIMESTAMPTZ '2021-12-31 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2022-01-02 00:00:00+00')`;
+    const fromDays = await rowsOf(dayLake, where);
+    expect(fromDays.length).toBeGreaterThan(1000);
+    expect(fromDays).toEqual(await rowsOf(prefixLake, where));
+  });
+
+  it('a day job replaces its partition instead of merging into it', async () => {
+    const lake = mkdtempSync(join(tmpdir(), 'rtlake-day-replace-'));
+    // First a prefix-mode run over every file, then the day job over the same root.
+    expect((await runCli(['ingest', '--source', sample, '--out', lake, '--quiet'])).code).toBe(0);
+    const before = await rowsOf(lake, 'year = 2022 AND month = 1 AND day = 1');
+    const r = await runCli(['ingest', '--source', sample, '--date', '2022-01-01', '--window', '0', '--out', lake, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ rows_outside_day: number }>(r).rows_outside_day).toBeGreaterThan(0);
+    expect(await rowsOf(lake, 'year = 2022 AND month = 1 AND day = 1')).toEqual(before);
+  });
+
+  it('plan prints one job per day, sized with --count', async () => {
+    const r = await runCli(['plan', '--source', sample, '--from', '2021-12-31', '--to', '2022-01-02', '--out', 's3://lake/gtfs', '--count', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { jobs } = json<{ jobs: { index: number; date: string; args: string[]; keys: number }[] }>(r);
+    expect(jobs.map((j) => [j.index, j.date, j.keys])).toEqual([
+      [0, '2021-12-31', 10],
+      [1, '2022-01-01', 10],
+      [2, '2022-01-02', 0],
+    ]);
+    expect(jobs[1]!.args).toEqual(['ingest', '--source', sample, '--date', '2022-01-01', '--out', 's3://lake/gtfs']);
+  });
+
+  it('rejects a bad date with a one-line usage error', async () => {
+    const r = await runCli(['ingest', '--source', sample, '--out', '/tmp/x', '--date', '2021-02-30']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--date');
+  });
+});
