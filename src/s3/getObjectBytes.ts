@@ -1,4 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './sdk.js';
 import { TransientFault } from '../retry.js';
 
 export interface FetchedObject {
@@ -13,6 +14,7 @@ export interface FetchedObject {
  * retry failures that happen while a response body is being read.
  */
 export async function getObjectBytes(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<FetchedObject> {
+  const { GetObjectCommand } = s3Sdk();
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
   const stream = response.Body as NodeJS.ReadableStream | undefined;
   if (!stream) throw new TransientFault(`GET s3://${bucket}/${key} returned no body`);

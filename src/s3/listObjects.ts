@@ -1,4 +1,5 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './sdk.js';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
 import { describeS3Error, isTransientS3Error } from './s3Errors.js';
 
@@ -20,6 +21,7 @@ export async function listObjects(
   prefix: string,
   options: { policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; onPage?: (count: number) => void } = {},
 ): Promise<ListedObject[]> {
+  const { ListObjectsV2Command } = s3Sdk();
   const out: ListedObject[] = [];
   let token: string | undefined;
   do {

@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './sdk.js';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +18,7 @@ export async function downloadObject(
   file: string,
   options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
 ): Promise<string | null> {
+  const { GetObjectCommand } = s3Sdk();
   try {
     return await withRetry(
       async () => {
@@ -43,5 +45,6 @@ export async function deleteObject(
   key: string,
   options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
 ): Promise<void> {
+  const { DeleteObjectCommand } = s3Sdk();
   await withRetry(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })), isTransientS3Error, options.policy, options.counter);
 }

@@ -1,5 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { credentialProviders, s3Sdk } from './sdk.js';
 
 export interface S3Settings {
   /** Explicit endpoint (--endpoint), else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, resolved by the CLI. */
@@ -17,6 +17,8 @@ export interface S3Settings {
  */
 export function makeS3Client(settings: S3Settings): S3Client {
   const custom = Boolean(settings.endpoint);
+  const { S3Client } = s3Sdk();
+  const { fromNodeProviderChain } = credentialProviders();
   return new S3Client({
     region: settings.region ?? 'us-east-1',
     credentials: fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
