@@ -9,6 +9,7 @@ import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { sqlInteger, sqlString } from '../db/sqlText.js';
 import type { RetryCounter, RetryPolicy } from '../retry.js';
 import { downloadObject } from '../s3/objectFiles.js';
+import { probeConditionalWrites } from '../s3/probeConditionalWrites.js';
 import { putObjectFile, type WriteCondition } from '../s3/putObjectFile.js';
 import { describeS3Error, isPreconditionFailed } from '../s3/s3Errors.js';
 import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
@@ -198,6 +199,19 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
     }
     let done = 0;
     const toPublish = changes.filter((c) => c.changed).length;
+    if (out.kind === 's3' && toPublish > 0) {
+      const honoured = await probeConditionalWrites(options.s3!(), out.bucket, out.prefix === '' || out.prefix.endsWith('/') ? out.prefix : `${out.prefix}/`, {
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.counter ? { counter: options.counter } : {}),
+      }).catch((err: unknown) => {
+        throw err instanceof RtlakeError ? err : describeS3Error(err, 'upload', `s3://${out.bucket}/${out.prefix}`, options.endpoint, 'write');
+      });
+      if (!honoured) {
+        reporter.warn(
+          `the S3 store ignores conditional writes (If-Match / If-None-Match), so a concurrent run writing the same partitions could overwrite this one's rows; run one writer per partition at a time`,
+        );
+      }
+    }
     reporter.stage(out.kind === 's3' ? 'uploading partitions' : 'publishing partitions', toPublish);
     for (const c of changes) {
       const year = Number(c.year);
