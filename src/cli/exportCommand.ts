@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parseLocation } from '../location.js';
+import { exportFormats, exportLake, parseDay, type ExportFormat } from '../pipeline/exportLake.js';
+import { addLakeFlags, lakeContext, type LakeFlags } from './catalogCommand.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const dayShape = /^\d{4}-\d{2}-\d{2}$/;
+
+interface ExportFlags extends LakeFlags {
+  date?: string;
+  from?: string;
+  to?: string[];
+  out?: string;
+  where?: string;
+  columns?: string;
+  format?: string;
+}
+
+/**
+ * `--to` names the destination, as the issue's examples spell it; with `--from`, a `--to` that is a
+ * day (YYYY-MM-DD) ends the range instead. So `--from 2021-09-01 --to 2021-09-07 --to ./out` reads
+ * as it is meant. A folder literally named like a day is written ./2021-09-07.
+ */
+function splitTo(flags: ExportFlags): { destination: string; until?: string } {
+  const values = flags.to ?? [];
+  const days = values.filter((v) => dayShape.test(v));
+  const places = [...values.filter((v) => !dayShape.test(v)), ...(flags.out !== undefined ? [flags.out] : [])];
+  if (places.length !== 1) {
+    throw new UsageError(
+      places.length === 0
+        ? 'give the destination: --to <folder | s3://bucket/prefix | file.parquet|.csv|.jsonl>'
+        : `give one destination, got ${places.join(' and ')}`,
+    );
+  }
+  if (days.length > 1) throw new UsageError(`give one last day, got --to ${days.join(' and --to ')}`);
+  return { destination: places[0]!, ...(days[0] !== undefined ? { until: days[0] } : {}) };
+}
+
+export function registerExport(program: Command, io: { stdout: (s: string) => void }): void {
+  addLakeFlags(program.command('export').description('export some UTC days of the lake to one Parquet, CSV or JSON-lines file (a folder or S3)'))
+    .option('--date <YYYY-MM-DD>', 'one UTC day')
+    .option('--from <YYYY-MM-DD>', 'first UTC day (to the lake\'s last day unless --to YYYY-MM-DD ends the range)')
+    .option('--to <folder | s3://bucket/prefix | file | YYYY-MM-DD>', 'the destination; a day here ends the --from range', collect)
+    .option('--out <folder | s3://bucket/prefix | file>', 'the destination (same as --to)')
+    .option('--where <sql>', 'keep rows where this SQL expression is true, e.g. "route_id = \'Red\'" (runs in a read-only session over the chosen days)')
+    .option('--columns <a,b,…>', 'columns to export, in this order (default: every column but year/month/day)')
+    .option('--format <parquet|csv|jsonl>', 'file format (default: from the file name, else parquet)')
+    .action(async (flags: ExportFlags) => {
+      const { destination, until } = splitTo(flags);
+      if (flags.date !== undefined && (flags.from !== undefined || until !== undefined)) {
+        throw new UsageError('give either --date, or --from/--to, not both');
+      }
+      if (flags.date === undefined && flags.from === undefined && until === undefined) {
+        throw new UsageError('choose the days: --date YYYY-MM-DD, or --from YYYY-MM-DD [--to YYYY-MM-DD]');
+      }
+      const from = flags.date ?? flags.from;
+      const to = flags.date ?? until;
+      if (flags.format !== undefined && !exportFormats.includes(flags.format as ExportFormat)) {
+        throw new UsageError(`--format must be ${exportFormats.join(', ')}, got "${flags.format}"`);
+      }
+      const columns = flags.columns?.split(',').map((c) => c.trim()).filter(Boolean);
+      if (flags.columns !== undefined && columns!.length === 0) throw new UsageError('--columns is empty');
+      const { stage } = lakeContext(flags);
+      const summary = await exportLake({
+        ...stage,
+        destination: parseLocation(destination, '--to'),
+        ...(from !== undefined ? { from: parseDay(from, flags.date !== undefined ? '--date' : '--from') } : {}),
+        ...(to !== undefined ? { to: parseDay(to, flags.date !== undefined ? '--date' : '--to') } : {}),
+        ...(flags.format !== undefined ? { format: flags.format as ExportFormat } : {}),
+        ...(flags.where !== undefined ? { where: flags.where } : {}),
+        ...(columns ? { columns } : {}),
+      });
+      if (flags.json) {
+        io.stdout(JSON.stringify(summary, null, 2));
+        return;
+      }
+      const days = summary.from === summary.to ? summary.from : `${summary.from} to ${summary.to}`;
+      io.stdout(
+        `exported ${summary.rows.toLocaleString('en-US')} rows (${days}, ${summary.partitions_read} day partition(s)) to ${summary.destination}` +
+          ` as ${summary.format}, ${summary.bytes.toLocaleString('en-US')} bytes`,
+      );
+    });
+}

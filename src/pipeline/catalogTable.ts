@@ -1,0 +1,145 @@
+import { NoInputError, OutputError, UsageError } from '../errors.js';
+import { joinKey, type Location } from '../location.js';
+import { openDatabase } from '../db/openDatabase.js';
+import { readSqlFile } from '../db/runSqlFile.js';
+import { sqlStringList } from '../db/sqlText.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakeAccess, type LakePartition } from './catalogLakeFiles.js';
+import type { Reporter } from './reporter.js';
+import { tableDir } from './writeLake.js';
+
+/** One column of the lake's Parquet files and the type Athena/Glue declare for it. */
+export interface LakeColumn {
+  name: string;
+  /** Athena / Hive DDL type: timestamp, double, int, bigint, string, … */
+  type: string;
+  duckdb_type: string;
+  parquet_type: string;
+}
+
+export interface LakeTableOptions extends LakeAccess {
+  lake: Location;
+  /** The S3 root the table points at, when it is not --lake (a local lake uploaded there). */
+  location?: Extract<Location, { kind: 's3' }>;
+  /** Range of projected years; default: the lake's first year to five years past this one. */
+  years?: [number, number];
+  cacheDir: string;
+  concurrency: number;
+  reporter: Reporter;
+  now?: Date;
+}
+
+/** The external table over the lake, as Athena DDL and the Glue API both describe it. */
+export interface LakeTable {
+  lake: string;
+  /** s3://bucket/prefix/vehicle_positions/ */
+  location: string;
+  /** True when the lake is a local folder and no --location was given: LOCATION is a placeholder. */
+  location_is_placeholder: boolean;
+  columns: LakeColumn[];
+  partition_keys: { name: string; type: string }[];
+  /** Table properties: partition projection over year/month/day, so new days need no crawler. */
+  parameters: Record<string, string>;
+  partitions: number;
+  first_day: string;
+  last_day: string;
+  /** The partition files whose Parquet footers gave the columns. */
+  schema_read_from: string[];
+}
+
+export const partitionKeys = [
+  { name: 'year', type: 'int' },
+  { name: 'month', type: 'int' },
+  { name: 'day', type: 'int' },
+];
+
+const placeholderRoot = 's3://YOUR-BUCKET/YOUR-PREFIX/';
+
+/**
+ * The files whose schema is read. A local lake's footers are cheap: all of them. An S3 lake would
+ * have to be downloaded whole for that, so the oldest and newest partitions stand for it (the
+ * writer's schema has only ever changed at the end, if at all).
+ */
+function schemaSample(partitions: LakePartition[]): LakePartition[] {
+  if (partitions.every((p) => p.localPath) || partitions.length <= 2) return partitions;
+  return [partitions[0]!, partitions[partitions.length - 1]!];
+}
+
+/** Reads the column list from the Parquet footers (sql/60_lake_columns.sql) and refuses unreadable types. */
+export async function readLakeColumns(files: string[]): Promise<LakeColumn[]> {
+  const db = await openDatabase();
+  try {
+    const rows = await readSqlFile(db.connection, '60_lake_columns', { files: sqlStringList(files) });
+    const problems = rows.filter((r) => r.problem);
+    if (problems.length) {
+      throw new OutputError(
+        `the lake's Parquet files cannot be declared to Athena/Glue as they are: ${problems.map((r) => `column ${r.name} is ${r.problem}`).join('; ')}. ` +
+          'Re-ingest the affected days with this rtlake version, which writes Athena-readable types.',
+      );
+    }
+    return rows.map((r) => ({
+      name: String(r.name),
+      type: String(r.athena_type),
+      duckdb_type: String(r.duckdb_type),
+      parquet_type: String(r.parquet_type),
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The S3 folder of the table: <root>/vehicle_positions/ with exactly one slash between parts. */
+export function tableLocation(root: Extract<Location, { kind: 's3' }>): string {
+  return `s3://${root.bucket}/${joinKey(root.prefix, `${tableDir}/`)}`;
+}
+
+/** Partition projection properties for year=/month=/day= folders without zero padding. */
+export function projectionParameters(location: string, years: [number, number]): Record<string, string> {
+  return {
+    classification: 'parquet',
+    'projection.enabled': 'true',
+    'projection.year.type': 'integer',
+    'projection.year.range': `${years[0]},${years[1]}`,
+    'projection.month.type': 'integer',
+    'projection.month.range': '1,12',
+    'projection.day.type': 'integer',
+    'projection.day.range': '1,31',
+    'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
+  };
+}
+
+/** Lists the lake, reads its schema and describes the external table over it. */
+export async function describeLakeTable(options: LakeTableOptions): Promise<LakeTable> {
+  const { lake, reporter } = options;
+  reporter.stage('listing the lake');
+  const partitions = await listLakePartitions(lake, options);
+  if (partitions.length === 0) {
+    throw new NoInputError(`the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`);
+  }
+  const sample = schemaSample(partitions);
+  const dir = lake.kind === 's3' ? lakeCopyDir(options.cacheDir, lake, options.endpoint) : '';
+  const readable = (await syncLakeCopy(sample, dir, { ...options, prune: false })).partitions;
+  reporter.stage('reading the Parquet schema', readable.length);
+  const columns = await readLakeColumns(readable.map((p) => p.localPath!));
+
+  const root = options.location ?? (lake.kind === 's3' ? lake : null);
+  const location = root ? tableLocation(root) : `${placeholderRoot}${tableDir}/`;
+  const first = partitions[0]!;
+  const last = partitions[partitions.length - 1]!;
+  const thisYear = (options.now ?? new Date()).getUTCFullYear();
+  const years = options.years ?? [first.year, Math.max(last.year, thisYear) + 5];
+  if (years[0] > first.year || years[1] < last.year) {
+    throw new UsageError(`--years ${years[0]},${years[1]} leaves out days the lake holds (${first.date} to ${last.date})`);
+  }
+  return {
+    lake: lake.uri,
+    location,
+    location_is_placeholder: root === null,
+    columns,
+    partition_keys: partitionKeys,
+    parameters: projectionParameters(location, years),
+    partitions: partitions.length,
+    first_day: first.date,
+    last_day: last.date,
+    schema_read_from: sample.map((p) => p.uri),
+  };
+}

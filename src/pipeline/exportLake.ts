@@ -1,0 +1,252 @@
+import { isDeepStrictEqual } from 'node:util';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { NoInputError, OutputError, QueryError, RtlakeError, UsageError, oneLine } from '../errors.js';
+import { joinKey, type Location } from '../location.js';
+import { openDatabase, type Database } from '../db/openDatabase.js';
+import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
+import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
+import { putObjectFile } from '../s3/putObjectFile.js';
+import { describeS3Error } from '../s3/s3Errors.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakeAccess } from './catalogLakeFiles.js';
+import type { Reporter } from './reporter.js';
+import { tableDir } from './writeLake.js';
+
+export const exportFormats = ['parquet', 'csv', 'jsonl'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/** File-name endings that make --to a file rather than a folder, per format. */
+const extensions: Record<ExportFormat, string[]> = {
+  parquet: ['.parquet'],
+  csv: ['.csv'],
+  jsonl: ['.jsonl', '.ndjson', '.json'],
+};
+
+const copyOptions: Record<ExportFormat, string> = {
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+  csv: 'FORMAT csv, HEADER true',
+  jsonl: 'FORMAT json',
+};
+
+/** The lake's partition columns: in the folder names, left out of an export unless asked for. */
+const partitionColumns = ['year', 'month', 'day'];
+
+export interface ExportOptions extends LakeAccess {
+  lake: Location;
+  /** First and last UTC day, YYYY-MM-DD, inclusive. Omitted: the lake's first / last day. */
+  from?: string;
+  to?: string;
+  /** A folder or s3:// prefix (the file is named after the days), or a file name ending in the format's extension. */
+  destination: Location;
+  /** Omitted: from the destination's extension, else parquet. */
+  format?: ExportFormat;
+  /** A SQL expression over the columns of vehicle_positions (user SQL, run in a sandboxed session). */
+  where?: string;
+  columns?: string[];
+  cacheDir: string;
+  concurrency: number;
+  reporter: Reporter;
+}
+
+export interface ExportSummary {
+  lake: string;
+  destination: string;
+  format: ExportFormat;
+  from: string;
+  to: string;
+  days: string[];
+  partitions_read: number;
+  rows: number;
+  bytes: number;
+  columns: string[];
+  where: string | null;
+  seconds: number;
+}
+
+/** Parses YYYY-MM-DD as a real calendar day. */
+export function parseDay(text: string, flag: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !date || date.toISOString().slice(0, 10) !== text) {
+    throw new UsageError(`${flag} must be a day as YYYY-MM-DD, got "${text}"`);
+  }
+  return text;
+}
+
+function formatOf(destination: Location, format: ExportFormat | undefined): { format: ExportFormat; isFile: boolean } {
+  const name = (destination.kind === 'local' ? basename(destination.path) : basename(destination.prefix)).toLowerCase();
+  const byName = exportFormats.find((f) => extensions[f].some((e) => name.endsWith(e)));
+  if (byName && format && byName !== format) {
+    throw new UsageError(`--to ${destination.uri} ends in ${name.slice(name.lastIndexOf('.'))} but --format is ${format}`);
+  }
+  return { format: format ?? byName ?? 'parquet', isFile: byName !== undefined };
+}
+
+/** The text with every query_location (a byte offset) removed, to compare parse trees by shape. */
+function withoutLocations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocations);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'query_location').map(([k, v]) => [k, withoutLocations(v)]));
+  }
+  return value;
+}
+
+async function parseTree(db: Database, probe: string): Promise<{ error?: boolean; error_message?: string; statements?: { node: Record<string, unknown> }[] }> {
+  const [row] = await readSqlFile(db.connection, '72_export_where_probe', { probe: sqlString(probe) });
+  return JSON.parse(String(row?.parsed ?? '{}'));
+}
+
+const probeOf = (where: string) => `SELECT * FROM vehicle_positions WHERE (\n${where}\n)`;
+
+/**
+ * --where is SQL by nature: an expression such as `route_id = 'Red' AND bearing > 90`. It must
+ * parse as exactly one expression: the statement it is placed in must have the same shape as with
+ * `true` in its place, so text like `true) UNION SELECT …` or `1; COPY …` is refused here. It then
+ * runs in a session that can read only the chosen partitions (sql/70_export_view.sql).
+ */
+async function checkWhere(db: Database, where: string): Promise<SqlFragment> {
+  if (where.trim() === '') throw new UsageError('--where is empty');
+  const tree = await parseTree(db, probeOf(where));
+  if (tree.error) throw new UsageError(`--where does not parse as an SQL expression: ${oneLine(tree.error_message ?? '')}`);
+  const baseline = await parseTree(db, probeOf('true'));
+  const strip = (t: typeof tree) => {
+    const node = { ...(withoutLocations(t.statements?.[0]?.node) as Record<string, unknown>) };
+    delete node.where_clause;
+    return { count: t.statements?.length, node };
+  };
+  if (!isDeepStrictEqual(strip(tree), strip(baseline))) {
+    throw new UsageError('--where must be one SQL expression (a filter such as "route_id = \'Red\'"), not a query or several statements');
+  }
+  // The user's text, placed verbatim: it has just been shown to be exactly one expression.
+  return new SqlFragment(`(\n${where}\n)`);
+}
+
+/** --columns a,b: each must be a column of the lake; quoted as identifiers. */
+function chooseColumns(available: string[], requested: string[] | undefined): string[] {
+  if (!requested || requested.length === 0) return available.filter((c) => !partitionColumns.includes(c));
+  const byLower = new Map(available.map((c) => [c.toLowerCase(), c]));
+  const unknown = requested.filter((c) => !byLower.has(c.toLowerCase()));
+  if (unknown.length) {
+    throw new UsageError(`--columns: no column ${unknown.map((c) => JSON.stringify(c)).join(', ')} in the lake; columns are ${available.join(', ')}`);
+  }
+  return requested.map((c) => byLower.get(c.toLowerCase())!);
+}
+
+/**
+ * Exports some UTC days of the lake to one Parquet, CSV or JSON-lines file, in a folder or on S3.
+ * Only the day partitions in the range are listed, fetched and read. The file appears whole or not
+ * at all (written aside, then renamed or uploaded in one PUT).
+ */
+export async function exportLake(options: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const { lake, reporter, destination } = options;
+  const { format, isFile } = formatOf(destination, options.format);
+  if (options.from && options.to && options.from > options.to) {
+    throw new UsageError(`--from ${options.from} is after --to ${options.to}`);
+  }
+  reporter.stage('listing the lake');
+  const all = await listLakePartitions(lake, options);
+  if (all.length === 0) {
+    throw new NoInputError(`the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`);
+  }
+  const from = options.from ?? all[0]!.date;
+  const to = options.to ?? all[all.length - 1]!.date;
+  const chosen = all.filter((p) => p.date >= from && p.date <= to);
+  if (chosen.length === 0) {
+    throw new NoInputError(
+      `the lake ${lake.uri} has no day from ${from} to ${to} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
+    );
+  }
+  const lakeRoot = lake.kind === 'local' ? lake.path : lakeCopyDir(options.cacheDir, lake, options.endpoint);
+  const readable = (await syncLakeCopy(chosen, lakeRoot, { ...options, prune: false })).partitions;
+  if (readable.length === 0) throw new NoInputError(`every chosen day of ${lake.uri} disappeared while it was read`);
+
+  const span = from === to ? from : `${from}_${to}`;
+  const fileName = isFile
+    ? basename(destination.kind === 'local' ? destination.path : destination.prefix)
+    : `vehicle_positions_${span}${extensions[format][0]}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
+  const workFile = join(workDir, fileName);
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
+    const where = options.where === undefined ? new SqlFragment('true') : await checkWhere(db, options.where);
+    await runSqlFile(db.connection, '70_export_view', {
+      files: sqlStringList(readable.map((p) => p.localPath!)),
+      allowed: sqlStringList([`${join(lakeRoot, tableDir)}/`, `${workDir}/`]),
+    });
+    const available = (await readSqlFile(db.connection, '71_export_columns')).map((r) => String(r.column_name));
+    const columns = chooseColumns(available, options.columns);
+
+    reporter.stage(`exporting ${readable.length} day(s) to ${format}`);
+    let rows: number;
+    try {
+      const result = await runSqlFile(db.connection, '73_export_copy', {
+        columns: new SqlFragment(columns.map((c) => sqlIdent(c).text).join(', ')),
+        where,
+        file: sqlString(workFile),
+        format: sqlKeyword(copyOptions[format], Object.values(copyOptions)),
+      });
+      rows = Number(result.rowsChanged);
+    } catch (err) {
+      if (options.where !== undefined) throw new QueryError(`--where failed: ${oneLine(err)}`, { cause: err });
+      throw new OutputError(`exporting ${span} failed: ${oneLine(err)}`, { cause: err });
+    }
+    db.close();
+    db = undefined;
+    const bytes = (await stat(workFile)).size;
+
+    let target: string;
+    if (destination.kind === 'local') {
+      target = isFile ? destination.path : join(destination.path, fileName);
+      await publishLocal(workFile, target);
+    } else {
+      const key = isFile ? destination.prefix : joinKey(destination.prefix, fileName);
+      target = `s3://${destination.bucket}/${key}`;
+      reporter.stage('uploading');
+      try {
+        await putObjectFile(options.s3!(), destination.bucket, key, workFile, {
+          contentType: format === 'parquet' ? 'application/vnd.apache.parquet' : format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.counter ? { counter: options.counter } : {}),
+        });
+      } catch (err) {
+        throw err instanceof RtlakeError ? err : describeS3Error(err, 'upload', target, options.endpoint, 'write');
+      }
+    }
+    return {
+      lake: lake.uri,
+      destination: target,
+      format,
+      from,
+      to,
+      days: readable.map((p) => p.date),
+      partitions_read: readable.length,
+      rows,
+      bytes,
+      columns,
+      where: options.where ?? null,
+      seconds: Math.round((Date.now() - started) / 10) / 100,
+    };
+  } finally {
+    db?.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Moves the finished file into place in one rename (copying aside first across file systems). */
+async function publishLocal(file: string, target: string): Promise<void> {
+  const aside = join(dirname(target), `.${basename(target)}.rtlake-${process.pid}.tmp`);
+  try {
+    await mkdir(dirname(resolve(target)), { recursive: true });
+    await rename(file, target).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV') throw err;
+      await copyFile(file, aside);
+      await rename(aside, target);
+    });
+  } catch (err) {
+    await rm(aside, { force: true });
+    throw new OutputError(`cannot write ${target}: ${oneLine(err)}`, { cause: err });
+  }
+}
