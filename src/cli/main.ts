@@ -6,8 +6,6 @@ import { registerDedupe } from './dedupeCommand.js';
 import { registerQuery } from './queryCommand.js';
 import { registerCatalog } from './catalogCommand.js';
 import { registerExport } from './exportCommand.js';
-import { registerCatalog } from './catalogCommand.js';
-import { registerExport } from './exportCommand.js';
 import { registerPlan } from './planCommand.js';
 
 const io = {
@@ -25,8 +23,6 @@ export function buildProgram(): Command {
   registerDemo(program, io);
   registerDedupe(program, io);
   registerQuery(program, io);
-  registerCatalog(program, io);
-  registerExport(program, io);
   registerCatalog(program, io);
   registerExport(program, io);
   registerPlan(program, io);
