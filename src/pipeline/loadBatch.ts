@@ -3,6 +3,7 @@ import { oneLine } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { sqlInteger, sqlStringList, sqlStringRows } from '../db/sqlText.js';
 import type { ReadyFile } from './fetchInputs.js';
+import { findGzipFault } from './findGzipFault.js';
 import { classifyReadError, type SkipReason, type SkippedKey } from './skipReasons.js';
 
 export interface BatchResult {
@@ -69,7 +70,12 @@ export async function loadBatch(connection: DuckDBConnection, files: ReadyFile[]
         .replace(/^[A-Za-z ]+Error: /, '')
         .replaceAll(` in file "${file.path}"`, '')
         .replaceAll(file.path, file.input.sourceKey);
-      return { loaded: 0, skipped: [{ key: file.input.uri, reason: classifyReadError(detail), detail }], rows: 0, otherEntities: 0 };
+      // The loader names a file .gz exactly when its bytes are gzip (see fetchInputs).
+      const gzipFault = file.path.endsWith('.gz') ? await findGzipFault(file.path) : null;
+      const skipped: SkippedKey = gzipFault
+        ? { key: file.input.uri, reason: 'corrupt_gzip', detail: `gzip data is corrupt or truncated: ${gzipFault}` }
+        : { key: file.input.uri, reason: classifyReadError(detail), detail };
+      return { loaded: 0, skipped: [skipped], rows: 0, otherEntities: 0 };
     }
   }
   const total: BatchResult = { loaded: 0, skipped: [], rows: 0, otherEntities: 0 };
