@@ -50,7 +50,6 @@ entities AS (
   SELECT
     file_path,
     header IS NOT NULL AS has_header,
-    entity IS NOT NULL AS has_entity_list,
     header."timestamp" AS header_timestamp,
     unnest(CASE WHEN len(entity) > 0 THEN entity ELSE [NULL] END) AS e,
     generate_subscripts(CASE WHEN len(entity) > 0 THEN entity ELSE [NULL] END, 1) - 1 AS entity_index
@@ -59,7 +58,6 @@ entities AS (
 SELECT
   file_path,
   has_header,
-  has_entity_list,
   e IS NOT NULL                                              AS is_entity,
   e.vehicle IS NOT NULL                                      AS is_vehicle,
   e.trip_update IS NOT NULL                                  AS is_trip_update,
@@ -93,10 +91,10 @@ SELECT
   count(*) FILTER (WHERE is_vehicle)::INTEGER     AS vehicles,
   count(*) FILTER (WHERE is_trip_update)::INTEGER AS trip_updates,
   count(*) FILTER (WHERE is_alert)::INTEGER       AS alerts,
+  -- A feed without an entity field (proto3 JSON omits an empty repeated field) or with
+  -- "entity": null is a feed with no entities: loaded, 0 rows, like "entity": [].
   CASE
-    WHEN NOT bool_or(has_header) AND NOT bool_or(has_entity_list) THEN 'not_a_feed'
     WHEN NOT bool_or(has_header) THEN 'not_a_feed'
-    WHEN NOT bool_or(has_entity_list) THEN 'no_entity_list'
     WHEN count(*) FILTER (WHERE is_vehicle) = 0
          AND count(*) FILTER (WHERE is_trip_update OR is_alert) > 0 THEN 'not_vehicle_positions'
   END AS skip_reason

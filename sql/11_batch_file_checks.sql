@@ -3,7 +3,6 @@ SELECT
   file_path, entities, vehicles, trip_updates, alerts, skip_reason,
   CASE skip_reason
     WHEN 'not_a_feed' THEN 'JSON without a GTFS-realtime header'
-    WHEN 'no_entity_list' THEN 'the feed has no entity list'
     WHEN 'not_vehicle_positions' THEN format('{} trip_update and {} alert entities, no vehicle', trip_updates, alerts)
   END AS detail
 FROM batch_files;
