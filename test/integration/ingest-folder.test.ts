@@ -1,0 +1,222 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readLakeFolder, type ReadLake } from '../helpers/parquetLake.js';
+import { lakeDifferences, referenceCounts, referenceLake, type ArchiveFile, type ReferenceLake } from '../helpers/referenceLake.js';
+import { json, runCli } from '../helpers/runCli.js';
+
+const fixtures = join(import.meta.dirname, '../fixtures');
+
+/** Scenario folders whose files are feeds and must be loaded (some with 0 rows). */
+const loadedScenarios = [
+  'real-mbta',
+  'empty-entity-list',
+  'one-blank-record',
+  'feed-without-entity-list',
+  'numbers-as-strings',
+  'absent-optional-fields',
+];
+/** Scenario folders whose one file must be skipped, with the reason --json must give. */
+const skippedScenarios: Record<string, string> = {
+  'corrupt-gzip': 'corrupt_gzip',
+  'truncated-gzip': 'corrupt_gzip',
+  'truncated-json': 'invalid_json',
+  'empty-object': 'empty',
+  'not-a-feed': 'not_a_feed',
+  'trip-updates-feed': 'not_vehicle_positions',
+};
+const scenarios = [...loadedScenarios, ...Object.keys(skippedScenarios)];
+
+/** For a folder source the lineage key is the path relative to that folder: here, the file name. */
+function archiveOf(scenario: string): ArchiveFile[] {
+  const dir = join(fixtures, scenario);
+  return readdirSync(dir).map((name) => ({ key: name, bytes: readFileSync(join(dir, name)) }));
+}
+
+/** The 19 columns of every partition file, in order, with their DuckDB types. */
+export const expectedSchema: [string, string][] = [
+  ['feed_timestamp', 'TIMESTAMP WITH TIME ZONE'],
+  ['vehicle_id', 'VARCHAR'],
+  ['current_status', 'VARCHAR'],
+  ['current_stop_sequence', 'INTEGER'],
+  ['occupancy_status', 'VARCHAR'],
+  ['bearing', 'DOUBLE'],
+  ['latitude', 'DOUBLE'],
+  ['longitude', 'DOUBLE'],
+  ['stop_id', 'VARCHAR'],
+  ['timestamp', 'TIMESTAMP WITH TIME ZONE'],
+  ['direction_id', 'INTEGER'],
+  ['route_id', 'VARCHAR'],
+  ['schedule_relationship', 'VARCHAR'],
+  ['start_date', 'VARCHAR'],
+  ['start_time', 'VARCHAR'],
+  ['trip_id', 'VARCHAR'],
+  ['label', 'VARCHAR'],
+  ['source_key', 'VARCHAR'],
+  ['entity_index', 'INTEGER'],
+];
+
+interface Summary {
+  keys_listed: number;
+  keys_loaded: number;
+  keys_skipped: number;
+  keys_failed: number;
+  skipped: { key: string; reason: string; detail: string }[];
+  rows_read: number;
+  rows_rejected: number;
+  rows_rejected_by_reason: { missing_vehicle_id: number; missing_timestamp: number };
+  entities_without_vehicle: number;
+  duplicates_dropped: number;
+  rows_written: number;
+  partitions: { partition: string; path: string; rows: number; rows_before: number; status: string }[];
+}
+
+const sec = (s: number) => s * 1_000_000;
+
+describe('ingest from folders (repeatable --source) into a folder lake', () => {
+  const work = mkdtempSync(join(tmpdir(), 'rtlake-ingest-folder-'));
+  const out = join(work, 'lake');
+  const cache = join(work, 'cache');
+  const sourceArgs = scenarios.flatMap((s) => ['--source', join(fixtures, s)]);
+  let reference: ReferenceLake;
+  let first: Summary;
+  let lake: ReadLake;
+
+  beforeAll(async () => {
+    reference = referenceLake(scenarios.flatMap(archiveOf));
+    const r = await runCli(['ingest', ...sourceArgs, '--glob', '*', '--out', out, '--cache-dir', cache, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    first = json<Summary>(r);
+    lake = await readLakeFolder(out);
+  });
+
+  it('accounts for every file: loaded, or skipped with the reason for its scenario', () => {
+    const listed = scenarios.flatMap(archiveOf).length;
+    expect(first.keys_listed).toBe(listed);
+    expect(first.keys_listed).toBe(first.keys_loaded + first.keys_skipped + first.keys_failed);
+    expect(first.keys_failed).toBe(0);
+    const byScenario = Object.fromEntries(
+      first.skipped.map((s) => [s.key.slice(fixtures.length + 1).split('/')[0], s.reason]),
+    );
+    expect(byScenario).toEqual(skippedScenarios);
+    // The reference reaches the same verdicts on its own.
+    expect([...reference.skipped.values()].sort()).toEqual(Object.values(skippedScenarios).sort());
+    expect(first.keys_loaded).toBe(reference.loadedKeys.length);
+    for (const s of first.skipped) expect(s.detail, s.key).not.toBe('');
+  });
+
+  it('counts rows as the reference does: entity: [] and entity: [{}] load with 0 rows', () => {
+    expect(first.rows_read).toBe(reference.rowsRead);
+    // absent-optional-fields holds one vehicle without vehicle.id and one without timestamp.
+    expect(first.rows_rejected_by_reason).toEqual({ missing_vehicle_id: 1, missing_timestamp: 1 });
+    expect(first.rows_rejected).toBe(reference.rowsRejected);
+    // one_blank_record's {} and the alert entity in absent-optional-fields.
+    expect(first.entities_without_vehicle).toBe(2);
+    expect(first.entities_without_vehicle).toBe(reference.entitiesWithoutVehicle);
+    expect(first.duplicates_dropped).toBe(reference.duplicatesDropped);
+    expect(Object.fromEntries(first.partitions.map((p) => [p.partition, p.rows]))).toEqual(referenceCounts(reference));
+    expect(first.partitions.every((p) => p.status === 'written')).toBe(true);
+  });
+
+  it('writes exactly the reference, row by row, each ping in its own UTC day, one data.parquet per day', () => {
+    expect(lakeDifferences(lake.rows, reference)).toEqual([]);
+    expect(lake.rows.length).toBe([...reference.partitions.values()].reduce((n, p) => n + p.size, 0));
+    expect([...lake.files.keys()].sort()).toEqual(Object.keys(referenceCounts(reference)));
+    for (const [partition, names] of lake.files) expect(names, partition).toEqual(['data.parquet']);
+    for (const [partition, schema] of lake.schemas) expect(schema, partition).toEqual(expectedSchema);
+  });
+
+  it('keeps types and values: numeric strings, 9 decimals, 25:10:00, direction 0, absent trip and bearing', () => {
+    const find = (vehicle: string, seconds: number) => lake.rows.find((r) => r.vehicle_id === vehicle && r.timestamp === sec(seconds));
+    // Written by hand from test/fixtures/numbers-as-strings (every number there is a string).
+    expect(find('y1628', 1640995195)).toEqual({
+      partition: 'year=2021/month=12/day=31',
+      feed_timestamp: sec(1640995197),
+      vehicle_id: 'y1628',
+      current_status: 'IN_TRANSIT_TO',
+      current_stop_sequence: 11,
+      occupancy_status: 'FEW_SEATS_AVAILABLE',
+      bearing: 192.5,
+      latitude: 42.27057097,
+      longitude: -71.120609509,
+      stop_id: '16498',
+      timestamp: sec(1640995195),
+      direction_id: 0,
+      route_id: '32',
+      schedule_relationship: 'SCHEDULED',
+      start_date: '20211231',
+      start_time: '25:10:00',
+      trip_id: '50419562',
+      label: '1628',
+      source_key: '2021-12-31T23:59:58Z_numbers-as-strings_VehiclePositions_enhanced.json',
+      entity_index: 0,
+    });
+    expect(find('y1740', 1640995199)).toMatchObject({ partition: 'year=2021/month=12/day=31', latitude: 42.331698191, start_time: '24:27:00', direction_id: 1 });
+    // 00:00:00 exactly belongs to the new day.
+    expect(find('y2044', 1640995200)).toMatchObject({ partition: 'year=2022/month=1/day=1', longitude: -71.099090001, direction_id: 0 });
+    // From test/fixtures/absent-optional-fields: no trip, no bearing, explicit nulls.
+    expect(find('y1415', 1640995201)).toMatchObject({
+      bearing: null, direction_id: null, route_id: null, trip_id: null, start_time: null,
+      // the re-publication later in the same file wins the tie (greatest entity_index)
+      entity_index: 6, current_status: 'STOPPED_AT', occupancy_status: 'FEW_SEATS_AVAILABLE',
+    });
+    expect(find('y0710', 1640995203)).toMatchObject({ bearing: 270, direction_id: null, route_id: 'SL5', label: null, current_stop_sequence: null });
+    expect(find('y1903', 1640995204)).toMatchObject({ current_status: null, bearing: null, latitude: 42.2957, trip_id: null, label: null });
+    // Real MBTA: the 9-decimal longitude of y1628 in the 2022-01-01 snapshot.
+    expect(find('y1628', 1640995191)?.longitude).toBe(-71.120609509);
+  });
+
+  it('a second identical run changes nothing: every partition unchanged, Parquet bytes identical', async () => {
+    const r = await runCli(['ingest', ...sourceArgs, '--glob', '*', '--out', out, '--cache-dir', cache, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const again = json<Summary>(r);
+    expect(again.partitions.map((p) => p.status)).toEqual(first.partitions.map(() => 'unchanged'));
+    expect(again.rows_written).toBe(0);
+    const reread = await readLakeFolder(out);
+    expect(reread.digests).toEqual(lake.digests);
+  });
+});
+
+describe.concurrent('ingest refuses nothing-to-do and bad command lines', () => {
+  const work = mkdtempSync(join(tmpdir(), 'rtlake-ingest-usage-'));
+  const run = (args: string[]) => runCli(['ingest', ...args, '--cache-dir', join(work, 'cache'), '--quiet']);
+  const oneLine = (stderr: string) => stderr.trim().split('\n');
+
+  it('an empty folder exits 3 with a one-line message', async () => {
+    const empty = join(work, 'empty');
+    mkdirSync(empty);
+    const r = await run(['--source', empty, '--out', join(work, 'lake-1')]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/nothing to ingest/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a glob matching no file exits 3 with a one-line message', async () => {
+    const folder = join(work, 'other-files');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'README.txt'), 'not a feed');
+    const r = await run(['--source', folder, '--out', join(work, 'lake-2'), '--glob', '*TripUpdates*']);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/--glob "\*TripUpdates\*"/);
+  });
+
+  it.each([['s3://'], ['s3://Not_A_Bucket/2021/'], ['s3a://mbta-gtfs-s3/2021/']])(
+    'a malformed source URL %s exits 2',
+    async (url) => {
+      const r = await run(['--source', url, '--out', join(work, 'lake-3')]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(oneLine(r.stderr)).toHaveLength(1);
+    },
+  );
+
+  it('a malformed --out URL and a missing source folder exit 2', async () => {
+    const bad = await run(['--source', join(fixtures, 'real-mbta'), '--out', 's3://']);
+    expect(bad.code, bad.stderr).toBe(2);
+    const missing = await run(['--source', join(work, 'no-such-folder'), '--out', join(work, 'lake-4')]);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toMatch(/does not exist/);
+  });
+});
