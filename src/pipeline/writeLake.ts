@@ -81,6 +81,10 @@ export async function lockLocalLake(out: Extract<Location, { kind: 'local' }>): 
       const handle = await open(lockPath, 'wx', 0o600);
       await handle.writeFile(String(process.pid));
       await handle.close();
+      // Holding the lock, any staging folder is a killed run's leftover: its files were never published.
+      for (const name of await readdir(out.path).catch(() => [] as string[])) {
+        if (name.startsWith('.rtlake-staging-')) await rm(join(out.path, name), { recursive: true, force: true });
+      }
       return async () => {
         await rm(lockPath, { force: true });
       };
