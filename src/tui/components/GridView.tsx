@@ -1,0 +1,80 @@
+import { Box, Text } from 'ink';
+import type { GridState, ResultState } from '../appState.js';
+import { cellLine, fit, frozenCount, visibleColumns } from '../gridLayout.js';
+import { theme } from '../theme.js';
+
+export interface GridViewProps {
+  result: ResultState | undefined;
+  grid: GridState;
+  focused: boolean;
+  width: number;
+  /** Lines available, header included. */
+  height: number;
+}
+
+const numeric = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+
+/** The visible window of the result: header, then rows top..top+height-1, frozen first column. */
+export function GridView({ result, grid, focused, width, height }: GridViewProps) {
+  if (!result) {
+    return (
+      <Box width={width} height={height} flexDirection="column">
+        <Text color={theme.dim}>No result yet. Write a query above and press F5 (or Ctrl+J).</Text>
+        <Text color={theme.dim}>Try: SELECT route_id, count(*) AS pings FROM vehicle_positions GROUP BY ALL ORDER BY pings DESC</Text>
+      </Box>
+    );
+  }
+  if (result.columns.length === 0) {
+    return <Text color={theme.dim}>The statement returned no columns.</Text>;
+  }
+  const cols = visibleColumns(result.widths, grid.left, width);
+  const frozen = frozenCount(result.widths);
+  const right = result.types.map((t) => numeric.test(t));
+  const sep = (i: number) => (i === frozen - 1 ? '┃' : '│');
+  const header = cols.map((c, i) => {
+    const arrow = result.sort?.column === result.columns[c] ? (result.sort?.direction === 'asc' ? '▲' : '▼') : '';
+    return { text: fit(result.columns[c]! + arrow, result.widths[c]!), sep: i < cols.length - 1 ? sep(c) : '', col: c };
+  });
+  const bodyRows = Math.max(0, height - 1);
+  const rows = result.rows.slice(grid.top, grid.top + bodyRows);
+  const more = grid.left > frozen ? '◀' : '';
+  return (
+    <Box width={width} height={height} flexDirection="column">
+      <Text wrap="truncate" bold>
+        {header.map((h) => (
+          <Text key={h.col} color={focused && h.col === grid.col ? theme.borderFocused : theme.header} underline={h.col === grid.col}>
+            {h.text}
+            <Text color={theme.frozenSeparator}>{h.sep}</Text>
+          </Text>
+        ))}
+        {more ? <Text color={theme.dim}>{more}</Text> : null}
+      </Text>
+      {rows.map((row, i) => {
+        const r = grid.top + i;
+        const selectedRow = r === grid.row;
+        return (
+          <Text key={r} wrap="truncate">
+            {cols.map((c, k) => {
+              const v = row[c] ?? null;
+              const text = fit(cellLine(v), result.widths[c]!, right[c] && v !== null);
+              const isCell = selectedRow && c === grid.col;
+              return (
+                <Text key={c}>
+                  <Text
+                    color={isCell ? theme.cursorText : v === null ? theme.nullValue : undefined}
+                    backgroundColor={isCell ? (focused ? theme.cursorBackground : theme.dim) : selectedRow ? theme.selectedRow : undefined}
+                  >
+                    {text}
+                  </Text>
+                  <Text color={theme.frozenSeparator} backgroundColor={selectedRow ? theme.selectedRow : undefined}>
+                    {k < cols.length - 1 ? sep(c) : ''}
+                  </Text>
+                </Text>
+              );
+            })}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,22 @@
+/** Every colour the workbench uses (Ink colour names), in one place. */
+export const theme = {
+  border: 'gray',
+  borderFocused: 'cyan',
+  title: 'cyan',
+  header: 'cyan',
+  frozenSeparator: 'gray',
+  nullValue: 'gray',
+  selectedRow: 'blue',
+  selection: 'blue',
+  cursorText: 'black',
+  cursorBackground: 'white',
+  running: 'yellow',
+  idle: 'green',
+  error: 'red',
+  message: 'white',
+  dim: 'gray',
+  key: 'cyan',
+  kept: 'green',
+  differs: 'yellow',
+  conflicting: 'yellow',
+} as const;

@@ -1,0 +1,43 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** tmux drives the real binary in a real pseudo-terminal (node-pty cannot be built here). */
+export const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+
+let counter = 0;
+
+export class TmuxSession {
+  readonly name = `rtlake-test-${process.pid}-${++counter}`;
+
+  constructor(command: string, options: { width?: number; height?: number; cwd?: string } = {}) {
+    execFileSync('tmux', [
+      'new-session', '-d', '-s', this.name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40),
+      ...(options.cwd ? ['-c', options.cwd] : []),
+      // Keep the pane after the app exits so the test can read what it left.
+      `${command}; echo "[exited $?]"; sleep 30`,
+    ]);
+  }
+
+  /** Keys in tmux send-keys notation ('F5', 'C-c', 'Tab') or literal text with literal=true. */
+  send(keys: string[], literal = false): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), ...keys]);
+  }
+
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+  }
+
+  /** Polls the screen until `test` holds; returns the screen and how long it took. */
+  async waitFor(test: (screen: string) => boolean, timeoutMs = 15_000, what = 'the screen'): Promise<{ screen: string; ms: number }> {
+    const start = performance.now();
+    for (;;) {
+      const screen = this.screen();
+      if (test(screen)) return { screen, ms: performance.now() - start };
+      if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+  }
+}
