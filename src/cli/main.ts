@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, PartialFailureError, RtlakeError, oneLine } from '../errors.js';
 import { registerIngest } from './ingestCommand.js';
 import { registerDemo } from './demoCommand.js';
+import { registerTui } from './tuiCommand.js';
 import { registerDedupe } from './dedupeCommand.js';
 import { registerQuery } from './queryCommand.js';
 import { registerCatalog } from './catalogCommand.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError(false);
   registerIngest(program, io);
   registerDemo(program, io);
+  registerTui(program, io);
   registerDedupe(program, io);
   registerQuery(program, io);
   registerCatalog(program, io);
