@@ -45,7 +45,7 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
     .option('--out <folder | s3://bucket/prefix | file>', 'the destination (same as --to)')
     .option('--where <sql>', 'keep rows where this SQL expression is true, e.g. "route_id = \'Red\'" (runs in a read-only session over the chosen days)')
     .option('--columns <a,b,…>', 'columns to export, in this order (default: every column but year/month/day)')
-    .option('--format <parquet|csv|jsonl>', 'file format (default: from the file name, else parquet)')
+    .option('--format <parquet|csv|jsonl>', 'file format; json and ndjson mean jsonl (default: from the file name, else parquet)')
     .action(async (flags: ExportFlags) => {
       const { destination, until } = splitTo(flags);
       if (flags.date !== undefined && (flags.from !== undefined || until !== undefined)) {
@@ -56,7 +56,9 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
       }
       const from = flags.date ?? flags.from;
       const to = flags.date ?? until;
-      if (flags.format !== undefined && !exportFormats.includes(flags.format as ExportFormat)) {
+      // DuckDB's "json" output is newline-delimited: json and ndjson are names people use for it.
+      const format = flags.format === 'json' || flags.format === 'ndjson' ? 'jsonl' : flags.format;
+      if (format !== undefined && !exportFormats.includes(format as ExportFormat)) {
         throw new UsageError(`--format must be ${exportFormats.join(', ')}, got "${flags.format}"`);
       }
       const columns = flags.columns?.split(',').map((c) => c.trim()).filter(Boolean);
@@ -67,7 +69,7 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
         destination: parseLocation(destination, '--to'),
         ...(from !== undefined ? { from: parseDay(from, flags.date !== undefined ? '--date' : '--from') } : {}),
         ...(to !== undefined ? { to: parseDay(to, flags.date !== undefined ? '--date' : '--to') } : {}),
-        ...(flags.format !== undefined ? { format: flags.format as ExportFormat } : {}),
+        ...(format !== undefined ? { format: format as ExportFormat } : {}),
         ...(flags.where !== undefined ? { where: flags.where } : {}),
         ...(columns ? { columns } : {}),
       });
