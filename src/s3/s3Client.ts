@@ -23,6 +23,9 @@ export function makeS3Client(settings: S3Settings): S3Client {
     region: settings.region ?? 'us-east-1',
     credentials: fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
     maxAttempts: settings.maxAttempts ?? 3,
+    // Without these a stalled connection (no answer, or a body that stops mid-way) waits forever;
+    // with them it fails as TimeoutError, which rtlake's retry treats as transient.
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: 60_000 },
     ...(custom
       ? {
           endpoint: settings.endpoint,
