@@ -21,6 +21,8 @@ export interface FaultRates {
   delayMs?: number;
   /** Faults hit only the first N attempts of each request (default: every attempt). */
   attempts?: number;
+  /** Matching requests get this S3 error instead of reaching the server (e.g. 403 InvalidObjectState). */
+  answer?: { status: number; code: string };
   /** Matching requests wait for this before they are forwarded (hold a writer at its upload). */
   holdUntil?: Promise<unknown>;
 }
@@ -110,6 +112,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counts.delayed++;
       await new Promise((r) => setTimeout(r, rule.delayMs));
     }
+    if (rule.answer) return sendError(res, rule.answer.status, rule.answer.code, 'answered by the fault proxy');
     if (draw(options.seed, id, attempt, 'throttle') < (rule.throttle ?? 0)) {
       counts.throttle++;
       return sendError(res, 503, 'SlowDown', 'Please reduce your request rate.');

@@ -96,6 +96,34 @@ describe('faults between rtlake and S3 (fault proxy in front of s3rver)', () => 
     }
   });
 
+  it('an archived object (InvalidObjectState) is skipped with how to restore it; a 0-byte object as empty', async () => {
+    await server.createBucket('cold');
+    const [warm, cold] = archive;
+    await server.put('cold', warm!.key, warm!.bytes);
+    await server.put('cold', cold!.key, cold!.bytes);
+    await server.put('cold', '2022/01/01/zero_VehiclePositions.json', Buffer.alloc(0));
+    const proxy = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 1,
+      rules: [{ match: (q) => q.method === 'GET' && q.key === cold!.key, answer: { status: 403, code: 'InvalidObjectState' } }],
+    });
+    try {
+      const out = tmp('cold-out');
+      const r = await runCli(['ingest', '--source', 's3://cold/', '--out', out, '--cache-dir', tmp('cache'), '--json', '--quiet'], {
+        env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const s = json<Summary & { skipped: { key: string; reason: string; detail: string }[] }>(r);
+      expect(s.skipped).toEqual([
+        expect.objectContaining({ key: `s3://cold/${cold!.key}`, reason: 'archived', detail: expect.stringContaining('restore-object --bucket cold') }),
+        expect.objectContaining({ key: 's3://cold/2022/01/01/zero_VehiclePositions.json', reason: 'empty' }),
+      ]);
+      expect(await lakeCore(out)).toEqual(referenceLake([warm!]));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   const progress = /^rtlake: (listing s3:\/\/\S*|fetching and loading|loading|merging partitions|writing parquet|uploading partitions|publishing partitions)( \(\d+\))?$/;
   const oneErrorLine = (stderr: string) => stderr.split('\n').filter((l) => l.trim() !== '' && !progress.test(l));
 
