@@ -5,6 +5,29 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { LakeRow } from './referenceLake.js';
 
+/** The 19 columns of every partition file, in order, with their DuckDB types. */
+export const expectedSchema: [string, string][] = [
+  ['feed_timestamp', 'TIMESTAMP WITH TIME ZONE'],
+  ['vehicle_id', 'VARCHAR'],
+  ['current_status', 'VARCHAR'],
+  ['current_stop_sequence', 'INTEGER'],
+  ['occupancy_status', 'VARCHAR'],
+  ['bearing', 'DOUBLE'],
+  ['latitude', 'DOUBLE'],
+  ['longitude', 'DOUBLE'],
+  ['stop_id', 'VARCHAR'],
+  ['timestamp', 'TIMESTAMP WITH TIME ZONE'],
+  ['direction_id', 'INTEGER'],
+  ['route_id', 'VARCHAR'],
+  ['schedule_relationship', 'VARCHAR'],
+  ['start_date', 'VARCHAR'],
+  ['start_time', 'VARCHAR'],
+  ['trip_id', 'VARCHAR'],
+  ['label', 'VARCHAR'],
+  ['source_key', 'VARCHAR'],
+  ['entity_index', 'INTEGER'],
+];
+
 /** A lake as the test reads it back, with its own DuckDB: rows, each file's schema and digest. */
 export interface ReadLake {
   /** Every row, with the partition folder of the file it came from. */

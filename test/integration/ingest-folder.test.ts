@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readLakeFolder, type ReadLake } from '../helpers/parquetLake.js';
+import { expectedSchema, readLakeFolder, type ReadLake } from '../helpers/parquetLake.js';
 import { lakeDifferences, referenceCounts, referenceLake, type ArchiveFile, type ReferenceLake } from '../helpers/referenceLake.js';
 import { json, runCli } from '../helpers/runCli.js';
 
@@ -34,28 +34,6 @@ function archiveOf(scenario: string): ArchiveFile[] {
   return readdirSync(dir).map((name) => ({ key: name, bytes: readFileSync(join(dir, name)) }));
 }
 
-/** The 19 columns of every partition file, in order, with their DuckDB types. */
-export const expectedSchema: [string, string][] = [
-  ['feed_timestamp', 'TIMESTAMP WITH TIME ZONE'],
-  ['vehicle_id', 'VARCHAR'],
-  ['current_status', 'VARCHAR'],
-  ['current_stop_sequence', 'INTEGER'],
-  ['occupancy_status', 'VARCHAR'],
-  ['bearing', 'DOUBLE'],
-  ['latitude', 'DOUBLE'],
-  ['longitude', 'DOUBLE'],
-  ['stop_id', 'VARCHAR'],
-  ['timestamp', 'TIMESTAMP WITH TIME ZONE'],
-  ['direction_id', 'INTEGER'],
-  ['route_id', 'VARCHAR'],
-  ['schedule_relationship', 'VARCHAR'],
-  ['start_date', 'VARCHAR'],
-  ['start_time', 'VARCHAR'],
-  ['trip_id', 'VARCHAR'],
-  ['label', 'VARCHAR'],
-  ['source_key', 'VARCHAR'],
-  ['entity_index', 'INTEGER'],
-];
 
 interface Summary {
   keys_listed: number;
