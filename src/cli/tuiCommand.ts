@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
@@ -12,6 +12,7 @@ import { defaultGlob } from '../pipeline/listInputs.js';
 interface TuiFlags extends CommonFlags {
   lake?: string;
   source?: string[];
+  latencyLog?: string;
 }
 
 /** The folder `rtlake` with no arguments opens: where `rtlake demo` writes by default. */
@@ -55,6 +56,7 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
       ruleText: ruleText(rule),
       exportDir: process.cwd(),
       ...(hint ? { hint } : {}),
+      ...(flags.latencyLog ? { latencyLog: flags.latencyLog } : {}),
       initialText: workspace.relations.includes('vehicle_positions')
         ? 'SELECT route_id, count(*) AS pings\nFROM vehicle_positions\nGROUP BY ALL\nORDER BY pings DESC;'
         : '',
@@ -69,6 +71,7 @@ export function registerTui(program: Command, _io: { stdout: (s: string) => void
     program.command('tui').description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)'),
   )
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given (holds vehicle_positions/)')
+    .addOption(new Option('--latency-log <file>', 'append keystroke-to-frame times (ms) to a file').hideHelp())
     .action(async (flags: TuiFlags) => startTui(flags, !flags.lake && !flags.source));
   // `rtlake` alone opens the workbench.
   program.action(async () => startTui({ glob: defaultGlob }, true));

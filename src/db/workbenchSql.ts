@@ -29,7 +29,7 @@ FROM duplicate_groups
 ORDER BY conflicting DESC, candidates DESC, vehicle_id, "timestamp"
 LIMIT 1000`;
 
-/** A group's candidate rows from pings, oldest feed first, with `kept` true for the row(s) the rule kept. */
+/** A group's candidate rows from pings, the kept one(s) first, then oldest feed first; `kept` marks what the rule kept. */
 export function groupCandidatesQuery(vehicleId: string, timestampUs: number): string {
   const v = sqlString(vehicleId).text;
   const t = sqlInteger(timestampUs).text;
@@ -38,5 +38,5 @@ export function groupCandidatesQuery(vehicleId: string, timestampUs: number): st
   ) AS kept, p.*
 FROM pings AS p
 WHERE p.vehicle_id = ${v} AND epoch_us(p."timestamp") = ${t}
-ORDER BY p.feed_timestamp NULLS LAST, p.source_key, p.entity_index`;
+ORDER BY kept DESC, p.feed_timestamp NULLS LAST, p.source_key, p.entity_index`;
 }

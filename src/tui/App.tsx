@@ -1,5 +1,5 @@
 import { Box, Text, useApp, usePaste, useStdin, useWindowSize } from 'ink';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { EventEmitter } from 'node:events';
 import type { QueryCursor } from '../db/queryPage.js';
 import { duplicateGroupsQuery, frequencyQuery, groupCandidatesQuery, sortedQuery, summarizeQuery } from '../db/workbenchSql.js';
@@ -31,10 +31,12 @@ export interface AppProps {
   /** A line shown in the status bar at start (e.g. how to open a lake). */
   hint?: string;
   onHistory?: (history: string[]) => void;
+  /** Told when a key arrives (keystroke-to-frame measurement). */
+  onKeyReceived?: () => void;
 }
 
 /** The container: owns the state, turns keys into actions and effects, and runs DuckDB calls. */
-export function App({ backend, initialText = '', history = [], hint, onHistory }: AppProps) {
+export function App({ backend, initialText = '', history = [], hint, onHistory, onKeyReceived }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useWindowSize();
   const layout = computeLayout(columns, rows);
@@ -280,6 +282,7 @@ export function App({ backend, initialText = '', history = [], hint, onHistory }
 
   const onKey = useCallback(
     (raw: string) => {
+      onKeyReceived?.();
       for (const one of splitKeys(raw)) {
         // Focus and overlay may change within one event (Tab, then a letter): read the latest.
         const s = stateRef.current;
@@ -292,7 +295,7 @@ export function App({ backend, initialText = '', history = [], hint, onHistory }
         } else if (command.type === 'effect') doEffect(command.effect);
       }
     },
-    [doEffect],
+    [doEffect, dispatch, onKeyReceived],
   );
   const onPaste = useCallback((text: string) => {
     const s = stateRef.current;
@@ -304,6 +307,7 @@ export function App({ backend, initialText = '', history = [], hint, onHistory }
   useRawKeys(onKey);
   usePaste(onPaste);
 
+  const entries = useMemo(() => catalogEntries(state.catalog.relations), [state.catalog.relations]);
   const scope = scopeOf(state.focus, state.overlay);
   const border = (focused: boolean) => (focused && !state.overlay ? theme.borderFocused : theme.border);
   const result = state.result;
@@ -323,7 +327,7 @@ export function App({ backend, initialText = '', history = [], hint, onHistory }
           <Box flexDirection="row" height={layout.topHeight + 2}>
             {layout.catalogWidth > 0 ? (
               <Box borderStyle="round" borderColor={border(state.focus === 'catalog')} width={layout.catalogWidth + 2}>
-                <CatalogView entries={catalogEntries(state.catalog.relations)} selected={state.catalog.selected} focused={state.focus === 'catalog'} width={layout.catalogWidth} height={layout.topHeight} />
+                <CatalogView entries={entries} selected={state.catalog.selected} focused={state.focus === 'catalog'} width={layout.catalogWidth} height={layout.topHeight} />
               </Box>
             ) : null}
             <Box borderStyle="round" borderColor={border(state.focus === 'editor')} width={layout.editorWidth + 2}>

@@ -2,6 +2,7 @@ import { render } from 'ink';
 import type { Workspace } from '../pipeline/openWorkspace.js';
 import { App } from './App.js';
 import { createBackend } from './backend.js';
+import { keyLatencyLog } from './keyLatency.js';
 
 export interface RunTuiOptions {
   workspace: Workspace;
@@ -9,6 +10,8 @@ export interface RunTuiOptions {
   exportDir: string;
   hint?: string;
   initialText?: string;
+  /** Append keystroke-to-frame times (ms) to this file. */
+  latencyLog?: string;
 }
 
 /** Opens the full-screen workbench over an open workspace; resolves when the user quits. */
@@ -25,13 +28,22 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   });
   // xterm's modifyOtherKeys level 1 makes Ctrl+Enter distinguishable where the terminal supports it.
   process.stdout.write('\x1b[>4;1m');
+  const latency = options.latencyLog ? keyLatencyLog(options.latencyLog) : undefined;
   const instance = render(
     <App
       backend={backend}
       {...(options.initialText !== undefined ? { initialText: options.initialText } : {})}
       {...(options.hint ? { hint: options.hint } : {})}
+      {...(latency ? { onKeyReceived: latency.keyReceived } : {})}
     />,
-    { alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: true },
+    {
+      alternateScreen: true,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 60,
+      incrementalRendering: true,
+      ...(latency ? { onRender: latency.frameRendered } : {}),
+    },
   );
   try {
     await instance.waitUntilExit();

@@ -84,14 +84,17 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     t.send(['F2']);
     const { screen } = await t.waitFor((s) => s.includes('✓ KEPT') && s.includes('⚠'), 15_000, 'the dedupe panel');
     expect(screen).toMatch(/differs in .*occupancy_status/);
+    expect(screen.indexOf('✓ KEPT')).toBeLessThan(screen.indexOf('dropped'));
     expect(screen).toContain('dropped');
-    t.send(['Escape']);
+    t.send(['q']);
+    await t.waitFor((s) => s.includes('Ctrl+Z undo'), 5_000, 'the panel to close');
     t.send(['C-q']);
     await t.waitFor((s) => s.includes('[exited 0]'), 10_000, 'the app to quit');
   });
 
   it('keeps keystroke-to-screen under 100 ms on a 1M-row result', async () => {
-    const t = open(`--lake ${lake}`);
+    const log = join(dir, 'latency.log');
+    const t = open(`--lake ${lake} --latency-log ${log}`);
     await t.waitFor((s) => s.includes('○ idle'), 20_000, 'the app to start');
     t.send(['C-a']);
     t.send(['SELECT range AS i, range * 2 AS j, md5(range::VARCHAR) AS h FROM range(1000000)'], true);
@@ -99,19 +102,37 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     await t.waitFor((s) => s.includes('500 of >500 rows'), 20_000, 'the first page');
     t.send(['Tab']);
     await t.waitFor((s) => s.includes('Enter detail'), 5_000, 'focus on the results');
-    const times: number[] = [];
+    rmSync(log, { force: true });
+    // Outside view: from send-keys returning to capture-pane showing the moved cursor. Both are
+    // process spawns, so the poll interval (one capture) is measured too and reported beside it.
+    const outside: number[] = [];
     for (let i = 1; i <= 20; i++) {
-      t.send(['Down']);
-      const { ms } = await t.waitFor((s) => s.includes(`row ${i + 1} col 1/3`), 5_000, `row ${i + 1}`);
-      times.push(ms);
+      t.send([i % 5 === 0 ? 'PageDown' : 'Down']);
+      const row = i <= 4 ? i + 1 : undefined;
+      const { ms } = await t.waitFor((s) => (row ? s.includes(`row ${row} col 1/3`) : /row \d+ col 1\/3/.test(s)), 5_000, `key ${i}`);
+      outside.push(ms);
+      if (!row) await t.waitFor(() => readFileSync(log, 'utf8').trim().split('\n').length >= i, 5_000, 'the frame log');
     }
+    const c0 = performance.now();
+    for (let i = 0; i < 5; i++) t.screen();
+    const capture = (performance.now() - c0) / 5;
+    // Inside view: key event to Ink's frame commit, logged by the app (--latency-log).
+    const inside = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+    const stats = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return { median: s[Math.floor(s.length / 2)]!, worst: s[s.length - 1]! };
+    };
+    const i = stats(inside);
+    const o = stats(outside);
+    console.log(
+      `1M-row result, ${inside.length} grid keys: in-app key->frame median ${i.median.toFixed(1)} ms, worst ${i.worst.toFixed(1)} ms; ` +
+        `tmux send->capture median ${o.median.toFixed(1)} ms, worst ${o.worst.toFixed(1)} ms (one capture-pane takes ${capture.toFixed(1)} ms)`,
+    );
+    expect(inside.length).toBeGreaterThanOrEqual(20);
+    // The median is the claim; the worst case is reported (it moves with machine load).
+    expect(i.median).toBeLessThan(100);
     t.send(['m']);
     await t.waitFor((s) => s.includes('1,000 of >1,000 rows'), 10_000, 'fetch more');
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    const worst = times[times.length - 1]!;
-    console.log(`keystroke-to-screen over 1M rows, 20 Down presses: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`);
-    expect(median).toBeLessThan(100);
     t.send(['C-q']);
     await t.waitFor((s) => s.includes('[exited 0]'), 10_000, 'the app to quit');
   });

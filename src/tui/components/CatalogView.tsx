@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { CatalogEntry } from '../appState.js';
 import { fit } from '../gridLayout.js';
@@ -12,7 +13,7 @@ export interface CatalogViewProps {
 }
 
 /** Tables and views, each followed by its columns and their types. */
-export function CatalogView({ entries, selected, focused, width, height }: CatalogViewProps) {
+export const CatalogView = memo(function CatalogView({ entries, selected, focused, width, height }: CatalogViewProps) {
   const top = Math.max(0, Math.min(selected - Math.floor(height / 2), entries.length - height));
   const shown = entries.slice(top, top + height);
   if (entries.length === 0) {
@@ -44,4 +45,4 @@ export function CatalogView({ entries, selected, focused, width, height }: Catal
       })}
     </Box>
   );
-}
+});

@@ -14,6 +14,8 @@ export interface DedupeViewProps {
  * Left: duplicate groups, conflicting first. Right: the selected group's candidates side by side
  * (one column each, the kept one marked), columns whose values differ highlighted.
  */
+const lineage = new Set(['feed_timestamp', 'source_key', 'entity_index']);
+
 export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps) {
   const listWidth = Math.min(44, Math.max(24, Math.floor(width * 0.35)));
   const detailWidth = width - listWidth - 1;
@@ -29,7 +31,7 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
     const dataCols = page.columns.map((c, i) => ({ c, i })).filter((x) => x.i !== keptCol);
     nameWidth = Math.min(22, Math.max(...dataCols.map((x) => x.c.length)) + 1);
     const shown = page.rows.slice(dedupe.left);
-    candWidth = Math.max(12, Math.min(40, Math.floor((detailWidth - nameWidth) / Math.max(1, Math.min(shown.length, 3))) - 1));
+    candWidth = Math.max(12, Math.min(26, Math.floor((detailWidth - nameWidth) / Math.max(1, Math.min(shown.length, 3))) - 1));
     const kept = shown.map((r) => r[keptCol] === 'true');
     detail.push({
       key: 'h',
@@ -40,7 +42,8 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
     });
     for (const { c, i } of dataCols) {
       const values = page.rows.map((r) => r[i] ?? null);
-      const differs = new Set(values.map((v) => (v === null ? '\u0000null' : v))).size > 1;
+      // Lineage differs by construction; what matters is whether the data the rule chose between differs.
+      const differs = !lineage.has(c) && new Set(values.map((v) => (v === null ? '\u0000null' : v))).size > 1;
       detail.push({ key: c, label: c, differs, cells: shown.map((r) => cellLine(r[i] ?? null)) });
     }
   }

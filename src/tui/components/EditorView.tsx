@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { offsetOf, selectionRange, type EditorState } from '../editorState.js';
 import { theme } from '../theme.js';
@@ -11,7 +12,7 @@ export interface EditorViewProps {
 }
 
 /** The SQL text with the cursor and selection; scrolls to keep the cursor in view. */
-export function EditorView({ editor, focused, width, height }: EditorViewProps) {
+export const EditorView = memo(function EditorView({ editor, focused, width, height }: EditorViewProps) {
   const { lines, cursor } = editor;
   const top = Math.max(0, cursor.row - height + 1);
   const left = Math.max(0, cursor.col - width + 2);
@@ -61,4 +62,4 @@ export function EditorView({ editor, focused, width, height }: EditorViewProps) 
       )}
     </Box>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { GridState, ResultState } from '../appState.js';
 import { cellLine, fit, frozenCount, visibleColumns } from '../gridLayout.js';
@@ -15,7 +16,7 @@ export interface GridViewProps {
 const numeric = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 /** The visible window of the result: header, then rows top..top+height-1, frozen first column. */
-export function GridView({ result, grid, focused, width, height }: GridViewProps) {
+export const GridView = memo(function GridView({ result, grid, focused, width, height }: GridViewProps) {
   if (!result) {
     return (
       <Box width={width} height={height} flexDirection="column">
@@ -52,29 +53,36 @@ export function GridView({ result, grid, focused, width, height }: GridViewProps
       {rows.map((row, i) => {
         const r = grid.top + i;
         const selectedRow = r === grid.row;
+        // One Text per run of equal style: a few nodes per row keeps each keystroke's layout cheap.
+        const segs: { text: string; style: 'plain' | 'null' | 'cell' }[] = [];
+        cols.forEach((c, k) => {
+          const v = row[c] ?? null;
+          const style = selectedRow && c === grid.col ? 'cell' : v === null ? 'null' : 'plain';
+          const text = fit(cellLine(v), result.widths[c]!, right[c] && v !== null);
+          const tail = k < cols.length - 1 ? sep(c) : '';
+          const last = segs[segs.length - 1];
+          if (last && last.style === style) last.text += text;
+          else segs.push({ text, style });
+          if (tail) {
+            const l2 = segs[segs.length - 1]!;
+            if (l2.style === 'plain') l2.text += tail;
+            else segs.push({ text: tail, style: 'plain' });
+          }
+        });
         return (
-          <Text key={r} wrap="truncate">
-            {cols.map((c, k) => {
-              const v = row[c] ?? null;
-              const text = fit(cellLine(v), result.widths[c]!, right[c] && v !== null);
-              const isCell = selectedRow && c === grid.col;
-              return (
-                <Text key={c}>
-                  <Text
-                    color={isCell ? theme.cursorText : v === null ? theme.nullValue : undefined}
-                    backgroundColor={isCell ? (focused ? theme.cursorBackground : theme.dim) : selectedRow ? theme.selectedRow : undefined}
-                  >
-                    {text}
-                  </Text>
-                  <Text color={theme.frozenSeparator} backgroundColor={selectedRow ? theme.selectedRow : undefined}>
-                    {k < cols.length - 1 ? sep(c) : ''}
-                  </Text>
-                </Text>
-              );
-            })}
+          <Text key={r} wrap="truncate" backgroundColor={selectedRow ? theme.selectedRow : undefined}>
+            {segs.map((g, k) =>
+              g.style === 'cell' ? (
+                <Text key={k} color={theme.cursorText} backgroundColor={focused ? theme.cursorBackground : theme.dim}>{g.text}</Text>
+              ) : g.style === 'null' ? (
+                <Text key={k} color={theme.nullValue}>{g.text}</Text>
+              ) : (
+                g.text
+              ),
+            )}
           </Text>
         );
       })}
     </Box>
   );
-}
+});

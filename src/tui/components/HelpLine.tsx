@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import { Text } from 'ink';
 import { helpItems, type Scope } from '../keyBindings.js';
 import { theme } from '../theme.js';
 
 /** One line of the bindings that matter where the focus is, from keyBindings. */
-export function HelpLine({ scope, width }: { scope: Scope; width: number }) {
+export const HelpLine = memo(function HelpLine({ scope, width }: { scope: Scope; width: number }) {
   const items = helpItems(scope);
   const parts: { key: string; label: string }[] = [];
   let used = 0;
@@ -24,4 +25,4 @@ export function HelpLine({ scope, width }: { scope: Scope; width: number }) {
       ))}
     </Text>
   );
-}
+});
