@@ -24,7 +24,7 @@ async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void
   }
 }
 
-describe('concurrent writers and lost answers on a store with conditional writes (moto)', () => {
+describe.concurrent('concurrent writers and lost answers on a store with conditional writes (moto)', () => {
   let server: S3TestServer | null = null;
   beforeAll(async () => {
     server = await startMoto();

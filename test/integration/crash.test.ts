@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiDayArchive } from '../helpers/archive.js';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
+import { startFaultProxy } from '../helpers/faultProxy.js';
 import { downloadLake, filesUnder, keysUnder, lakeRows } from '../helpers/lakeRows.js';
 import { binPath, repoRoot, runCli } from '../helpers/runCli.js';
 import { startS3rver, type S3TestServer } from '../helpers/s3Server.js';
@@ -48,9 +48,8 @@ async function until(what: string, condition: () => boolean, timeoutMs = 60_000)
   }
 }
 
-describe('SIGKILL at any moment, then a re-run', () => {
+describe.concurrent('SIGKILL at any moment, then a re-run', () => {
   let server: S3TestServer;
-  let proxy: FaultProxy;
   let expectedRows: string[];
   let oldLake: string;
 
@@ -58,7 +57,6 @@ describe('SIGKILL at any moment, then a re-run', () => {
     server = await startS3rver();
     await server.createBucket('archive');
     for (const f of archive) await server.put('archive', f.key, f.bytes);
-    proxy = await startFaultProxy({ upstream: server.endpoint, seed: 11, rules: [] });
     // The uninterrupted runs the interrupted ones must end up equal to, row by row.
     oldLake = tmp('old');
     const full = tmp('full');
@@ -75,7 +73,6 @@ describe('SIGKILL at any moment, then a re-run', () => {
     expectedRows = await lakeRows(full);
   });
   afterAll(async () => {
-    await proxy?.stop();
     await server?.stop();
   });
 
@@ -121,7 +118,7 @@ describe('SIGKILL at any moment, then a re-run', () => {
   it('during fetch (local lake): no partial cache file is served and the re-run equals an uninterrupted run', async () => {
     const out = tmp('lake');
     cpSync(oldLake, out, { recursive: true });
-    proxy.setRules([{ match: (r) => r.method === 'GET' && !r.url.includes('list-type'), delayMs: 150, truncate: 0.3 }]);
+    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 11, rules: [{ match: (r) => r.method === 'GET' && !r.url.includes('list-type'), delayMs: 150, truncate: 0.3 }] });
     const seen: string[][] = [];
     const cache = await killAndHeal('a few fetches', {
       out,
@@ -129,7 +126,7 @@ describe('SIGKILL at any moment, then a re-run', () => {
       waitFor: () => proxy.log.filter((l) => l.startsWith('GET') && !l.includes('list-type')).length >= 6,
       observe: () => seen.push(filesUnder(join(out, 'vehicle_positions'))),
     });
-    proxy.setRules([]);
+    await proxy.stop();
     expect(seen.every(onlyPartitionFiles)).toBe(true);
     await expectOldOrNew(out);
     const again = await runCli(['ingest', '--source', 's3://archive/', '--out', out, '--cache-dir', cache, '--quiet'], { env: server.env });
@@ -168,7 +165,7 @@ describe('SIGKILL at any moment, then a re-run', () => {
       writeFileSync(join(seedSrc, f.key), f.bytes);
     }
     expect((await runCli(['ingest', '--source', seedSrc, '--out', 's3://lake/gtfs', '--quiet'], { env: server.env })).code).toBe(0);
-    proxy.setRules([{ match: (r) => r.method === 'PUT' && r.key.includes('vehicle_positions/'), delayMs: 400 }]);
+    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 12, rules: [{ match: (r) => r.method === 'PUT' && r.key.includes('vehicle_positions/'), delayMs: 400 }] });
     const listings: string[][] = [];
     let observing = Promise.resolve();
     await killAndHeal('the second partition upload', {
@@ -180,7 +177,7 @@ describe('SIGKILL at any moment, then a re-run', () => {
       },
     });
     await observing;
-    proxy.setRules([]);
+    await proxy.stop();
     expect(listings.length).toBeGreaterThan(0);
     expect(listings.every((keys) => onlyPartitionFiles(keys.map((k) => k.slice('gtfs/vehicle_positions/'.length))))).toBe(true);
     const mid = tmp('mid');

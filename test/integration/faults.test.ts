@@ -19,7 +19,7 @@ interface Summary {
   retries: number;
 }
 
-describe('faults between rtlake and S3 (fault proxy in front of s3rver)', () => {
+describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rver)', () => {
   let server: S3TestServer;
   const archive = multiDayArchive(4);
   const expected = referenceLake(archive);

@@ -15,7 +15,7 @@ const awkward = `it's "quoted"; x ü 🚌`;
 const archive = multiDayArchive(2).map((f, i) => ({ ...f, key: `${awkward}/${i}-${awkward}_VehiclePositions_enhanced.json${f.key.endsWith('.gz') ? '.gz' : ''}` }));
 const secret = 'SECRETvalue/abc+123-never-print-me';
 
-describe('awkward names, private temporary files, no credentials in output', () => {
+describe.concurrent('awkward names, private temporary files, no credentials in output', () => {
   let server: S3TestServer;
   beforeAll(async () => {
     server = await startS3rver();
