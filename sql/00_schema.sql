@@ -1,5 +1,5 @@
 -- Grain: pings holds one row per entity[].vehicle of every loaded feed file, before deduplication
--- (the 17 seed columns plus lineage); load_files one row per file DuckDB read, with its checks.
+-- (the 17 seed columns plus lineage).
 -- Reads: nothing. Makes: the empty tables that sql/10_load_batch.sql appends to.
 CREATE TABLE IF NOT EXISTS pings (
   feed_timestamp        TIMESTAMPTZ,
@@ -23,14 +23,6 @@ CREATE TABLE IF NOT EXISTS pings (
   entity_index          INTEGER
 );
 
-CREATE TABLE IF NOT EXISTS load_files (
-  file_path    VARCHAR,
-  entities     INTEGER,
-  vehicles     INTEGER,
-  trip_updates INTEGER,
-  alerts       INTEGER,
-  skip_reason  VARCHAR
-);
 
 -- Rows already in the lake partitions this run touches (read back from their Parquet files).
 CREATE TABLE IF NOT EXISTS lake_existing AS SELECT * FROM pings LIMIT 0;

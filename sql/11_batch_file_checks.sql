@@ -1,8 +1,11 @@
--- Grain: one row per file of the batch just loaded. Reads: batch_files. Makes: nothing (a report).
+-- Grain: one row per file of the batch that added rows to pings: how many vehicle rows it added,
+-- and whether its lineage repeats (a file holding several JSON documents, which a snapshot never
+-- does: its rows would not be identified by (source_key, entity_index)).
+-- Reads: pings rows appended by this batch (rowid >= {{first_rowid}}). Makes: nothing (a report).
 SELECT
-  file_path, entities, vehicles, trip_updates, alerts, skip_reason,
-  CASE skip_reason
-    WHEN 'not_a_feed' THEN 'JSON without a GTFS-realtime header'
-    WHEN 'not_vehicle_positions' THEN format('{} trip_update and {} alert entities, no vehicle', trip_updates, alerts)
-  END AS detail
-FROM batch_files;
+  source_key,
+  count(*) AS vehicles,
+  count(*) <> count(DISTINCT entity_index) AS several_documents
+FROM pings
+WHERE rowid >= {{first_rowid}}
+GROUP BY source_key;

@@ -1,8 +1,12 @@
--- Grain: one row: what this run read. Reads: pings, run_deduped (sql/20_dedupe.sql over pings).
--- Makes: nothing (a report). duplicates_dropped = valid rows - rows kept by the rule.
+-- Grain: one row: what this run read. Reads: pings. Makes: nothing (a report).
+-- rows_kept counts the distinct pings under the grain ({{exact_columns}} adds the data columns for
+-- --dedupe exact), so duplicates_dropped = valid rows - rows_kept, whichever row the rule keeps.
 SELECT
-  count(*)                                                             AS rows_read,
-  count(*) FILTER (WHERE vehicle_id IS NULL)                           AS missing_vehicle_id,
-  count(*) FILTER (WHERE vehicle_id IS NOT NULL AND "timestamp" IS NULL) AS missing_timestamp,
-  (SELECT count(*) FROM run_deduped)                                   AS rows_kept
-FROM pings;
+  (SELECT count(*) FROM pings)                                                 AS rows_read,
+  (SELECT count(*) FROM pings WHERE vehicle_id IS NULL)                        AS missing_vehicle_id,
+  (SELECT count(*) FROM pings WHERE vehicle_id IS NOT NULL AND "timestamp" IS NULL) AS missing_timestamp,
+  (SELECT count(*) FROM (
+     SELECT DISTINCT vehicle_id, "timestamp"{{exact_columns}}
+     FROM pings
+     WHERE vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL
+  ))                                                                           AS rows_kept;

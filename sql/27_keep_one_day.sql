@@ -4,8 +4,8 @@
 CREATE OR REPLACE TEMP TABLE rows_outside_day AS
 SELECT count(*) AS rows FROM pings
 WHERE "timestamp" IS NOT NULL
-  AND NOT (year("timestamp") = {{year}} AND month("timestamp") = {{month}} AND day("timestamp") = {{day}});
+  AND utc_date("timestamp") <> make_date({{year}}, {{month}}, {{day}});
 DELETE FROM pings
 WHERE "timestamp" IS NOT NULL
-  AND NOT (year("timestamp") = {{year}} AND month("timestamp") = {{month}} AND day("timestamp") = {{day}});
+  AND utc_date("timestamp") <> make_date({{year}}, {{month}}, {{day}});
 SELECT rows FROM rows_outside_day;

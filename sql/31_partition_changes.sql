@@ -4,19 +4,19 @@
 CREATE OR REPLACE TEMP TABLE partition_changes AS
 WITH merged AS (
   SELECT
-    year("timestamp") AS year, month("timestamp") AS month, day("timestamp") AS day,
+    year(utc_date("timestamp")) AS year, month(utc_date("timestamp")) AS month, day(utc_date("timestamp")) AS day,
     count(*) AS rows,
     count(*) FILTER (WHERE from_run) AS new_rows
   FROM lake_merged
   GROUP BY ALL
 ),
 existing AS (
-  SELECT year("timestamp") AS year, month("timestamp") AS month, day("timestamp") AS day, count(*) AS rows
+  SELECT year(utc_date("timestamp")) AS year, month(utc_date("timestamp")) AS month, day(utc_date("timestamp")) AS day, count(*) AS rows
   FROM lake_existing
   GROUP BY ALL
 )
 SELECT
-  m.year, m.month, m.day, m.rows,
+  m.year, m.month, m.day, make_date(m.year, m.month, m.day) AS day_date, m.rows,
   coalesce(e.rows, 0) AS rows_before,
   m.new_rows,
   (m.new_rows > 0 OR m.rows <> coalesce(e.rows, 0)) AS changed

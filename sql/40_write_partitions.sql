@@ -5,10 +5,10 @@
 COPY (
   SELECT
     m.* EXCLUDE (from_run),
-    year(m."timestamp") AS year, month(m."timestamp") AS month, day(m."timestamp") AS day
+    year(utc_date(m."timestamp")) AS year, month(utc_date(m."timestamp")) AS month, day(utc_date(m."timestamp")) AS day
   FROM lake_merged AS m
   SEMI JOIN partition_changes AS c
-    ON c.changed AND c.year = year(m."timestamp") AND c.month = month(m."timestamp") AND c.day = day(m."timestamp")
+    ON c.changed AND c.day_date = utc_date(m."timestamp")
   ORDER BY m.vehicle_id, m."timestamp"
 ) TO {{staging}} (
   FORMAT parquet,

@@ -1,5 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
+import { runSqlFile } from './runSqlFile.js';
 
 export interface DatabaseOptions {
   /** A database file; omitted means in-memory. */
@@ -35,6 +36,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const connection = await instance.connect();
   // After connect: the TimeZone setting belongs to the built-in ICU extension, loaded by then.
   await connection.run("SET GLOBAL TimeZone = 'UTC'");
+  await runSqlFile(connection, '01_macros');
   return {
     instance,
     connection,

@@ -10,13 +10,24 @@ export interface DedupeRule {
 
 export const defaultRule: DedupeRule = { grain: 'key', keep: 'latest' };
 
+/** The data columns that, with (vehicle_id, timestamp), make the --dedupe exact grain. */
+export const exactGrainColumns = [
+  'current_status', 'current_stop_sequence', 'occupancy_status', 'bearing', 'latitude', 'longitude', 'stop_id',
+  'direction_id', 'route_id', 'schedule_relationship', 'start_date', 'start_time', 'trip_id', 'label',
+] as const;
+
+/** The grain's extra columns for a SQL slot: nothing for key, ", c1, c2, …" (quoted) for exact. */
+export function exactColumns(rule: DedupeRule): SqlFragment {
+  return new SqlFragment(rule.grain === 'exact' ? exactGrainColumns.map((c) => `, ${sqlIdent(c).text}`).join('') : '');
+}
+
 /** The slots of sql/20_dedupe.sql for a rule: input relation, output name, grain and direction. */
 export function dedupeSlots(rule: DedupeRule, input: string, output: string, relation: 'TEMP TABLE' | 'VIEW'): Record<string, SqlFragment> {
   return {
     input: sqlIdent(input),
     output: sqlIdent(output),
     relation: sqlKeyword(relation, ['TEMP TABLE', 'VIEW']),
-    exact: sqlKeyword(rule.grain === 'exact' ? 'true' : 'false', ['true', 'false']),
+    exact_columns: exactColumns(rule),
     direction: sqlKeyword(rule.keep === 'latest' ? 'DESC' : 'ASC', ['DESC', 'ASC']),
   };
 }

@@ -7,7 +7,7 @@ import type { Location } from '../location.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import type { RetryPolicy } from '../retry.js';
-import { dedupeSlots, describeRule, type DedupeRule } from './dedupeRule.js';
+import { describeRule, exactColumns, type DedupeRule } from './dedupeRule.js';
 import { fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
 import { daySources, formatDay, type Day } from './dayMode.js';
@@ -99,8 +99,9 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
   let retries = 0;
   const counter = { onRetry: () => void retries++ };
   const workDir = await mkdtemp(join(tmpdir(), 'rtlake-'));
+  // In memory, spilling to the private work folder beyond the memory limit: a database file would
+  // write (and, on close, checkpoint) every loaded row to disk for nothing.
   const db = await openDatabase({
-    path: join(workDir, 'work.duckdb'),
     tempDirectory: join(workDir, 'spill'),
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
@@ -132,14 +133,14 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.policy ? { policy: options.policy } : {}),
       counter,
     };
-    const skipped: SkippedKey[] = [];
+    const skipped: SkippedKey[] = [...listing.duplicateKeys];
     const failed: FailedKey[] = [];
     let loaded = 0;
     let rows = 0;
     let otherEntities = 0;
     let bytes = 0;
-    let accounted = 0;
-    const total = listing.inputs.length;
+    let accounted = listing.duplicateKeys.length;
+    const total = listing.inputs.length + listing.duplicateKeys.length;
     reporter.stage(options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading', total);
 
     // Fetchers fill `ready`; the loader drains it in batches. The loader runs DuckDB work on its
@@ -210,8 +211,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     await Promise.all([fetchers, loader()]);
     if (fatal !== null) throw fatal;
 
-    await runSqlFile(db.connection, '20_dedupe', dedupeSlots(options.rule, 'pings', 'run_deduped', 'VIEW'));
-    const stats = (await readSqlFile(db.connection, '25_run_stats'))[0]!;
+    const stats = (await readSqlFile(db.connection, '25_run_stats', { exact_columns: exactColumns(options.rule) }))[0]!;
     const missingVehicle = Number(stats.missing_vehicle_id);
     const missingTimestamp = Number(stats.missing_timestamp);
     const rowsRead = Number(stats.rows_read);

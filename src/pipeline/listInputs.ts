@@ -7,6 +7,7 @@ import type { Location } from '../location.js';
 import type { RetryCounter, RetryPolicy } from '../retry.js';
 import { listObjects } from '../s3/listObjects.js';
 import type { DaySources } from './dayMode.js';
+import type { SkippedKey } from './skipReasons.js';
 import type { Reporter } from './reporter.js';
 
 /** One archive object the job must account for. */
@@ -25,6 +26,8 @@ export interface InputObject {
 
 export interface Listing {
   inputs: InputObject[];
+  /** Objects whose lineage key another source already provides (skipped: lineage must be unique). */
+  duplicateKeys: SkippedKey[];
   /** Objects under the sources that the glob did not match (counted, not named). */
   ignoredByGlob: number;
 }
@@ -88,6 +91,8 @@ export async function listInputs(
   const inputs: InputObject[] = [];
   let listed = 0;
   const seen = new Set<string>();
+  const byKey = new Map<string, string>();
+  const duplicateKeys: SkippedKey[] = [];
   for (const [index, location] of sources.entries()) {
     const neighbour = day?.locations[index]?.neighbour ?? false;
     let objects: InputObject[];
@@ -121,6 +126,12 @@ export async function listInputs(
       }
       if (seen.has(o.uri)) continue; // overlapping sources: each object once
       seen.add(o.uri);
+      const first = byKey.get(o.sourceKey);
+      if (first !== undefined) {
+        duplicateKeys.push({ key: o.uri, reason: 'duplicate_key', detail: `same key ${o.sourceKey} as ${first}, which is loaded` });
+        continue;
+      }
+      byKey.set(o.sourceKey, o.uri);
       inputs.push(o);
     }
   }
@@ -129,5 +140,5 @@ export async function listInputs(
   if (inputs.length === 0) {
     throw new NoInputError(`nothing to ingest: none of the ${listed} objects under ${where} has a file name matching --glob "${glob}"`);
   }
-  return { inputs, ignoredByGlob: listed - inputs.length };
+  return { inputs, duplicateKeys, ignoredByGlob: listed - inputs.length - duplicateKeys.length };
 }

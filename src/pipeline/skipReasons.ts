@@ -8,8 +8,10 @@ export const skipReasons = {
   invalid_json: 'not valid JSON (truncated or malformed)',
   not_utf8: 'contains bytes that are not UTF-8',
   not_a_feed: 'valid JSON but not a GTFS-realtime feed (no header)',
+  no_entity_list: 'a feed without an entity list (entity missing or null)',
   not_vehicle_positions: 'a GTFS-realtime feed of another kind (TripUpdates or Alerts)',
   wrong_shape: 'a feed whose fields have the wrong JSON types (e.g. entity is not a list)',
+  duplicate_key: 'another source has an object with the same key (lineage must be unique); the first source listed wins',
   vanished: 'listed, but deleted before it could be fetched (HTTP 404)',
   archived: 'in an archive storage class (GLACIER/DEEP_ARCHIVE); restore it first: aws s3api restore-object --bucket B --key K --restore-request Days=7',
 } as const;

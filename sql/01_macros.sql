@@ -1,0 +1,4 @@
+-- Grain: none (helpers). Reads: nothing. Makes: utc_date(ts), the UTC calendar day of a TIMESTAMPTZ
+-- by integer arithmetic on its epoch: the day partitions' key. year()/month()/day() straight on a
+-- TIMESTAMPTZ go through ICU's calendar and are ten times slower on millions of pings.
+CREATE OR REPLACE MACRO utc_date(ts) AS (DATE '1970-01-01' + CAST(floor(epoch_us(ts) / 86400000000) AS INTEGER));
