@@ -59,6 +59,17 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
       const keys = await keysUnder(server.client, 'lake-faults', 'gtfs/vehicle_positions/');
       expect(keys.every((k) => /\/year=\d+\/month=\d+\/day=\d+\/data\.parquet$/.test(k))).toBe(true);
       expect(keys.length).toBe(new Set(expected.map((row) => row.split('|')[0])).size);
+
+      // Again through the same faults: every existing partition is read back (through resets and
+      // truncation) and found unchanged.
+      const again = await runCli(
+        ['ingest', '--source', 's3://archive/', '--out', 's3://lake-faults/gtfs', '--cache-dir', tmp('cache'), '--concurrency', '4', '--json'],
+        { env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint } },
+      );
+      expect(again.code, again.stderr).toBe(0);
+      const s2 = json<Summary & { partitions: { status: string }[] }>(again);
+      expect(s2.partitions.every((p) => p.status === 'unchanged')).toBe(true);
+      expect(s2.retries).toBeGreaterThan(0);
     } finally {
       await proxy.stop();
     }
