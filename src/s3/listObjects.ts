@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './sdk.js';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
-import { describeS3Error, isTransientS3Error } from './s3Errors.js';
+import { describeS3Error, isTransientS3Error, isUnreachable } from './s3Errors.js';
 
 export interface ListedObject {
   key: string;
@@ -27,7 +27,9 @@ export async function listObjects(
   do {
     const page = await withRetry(
       () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token })),
-      isTransientS3Error,
+      // The first contact: an endpoint nobody listens on (or a name that does not resolve) is a
+      // configuration mistake, reported at once rather than after a minute of backoff.
+      (err) => isTransientS3Error(err) && !isUnreachable(err),
       options.policy,
       options.counter,
     ).catch((err: unknown) => {

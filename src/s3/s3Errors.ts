@@ -38,6 +38,12 @@ export function isTransientS3Error(err: unknown): boolean {
   return /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|premature close|aborted|terminated|other side closed/i.test(message);
 }
 
+/** Nothing listens at the endpoint, or its host name does not resolve. */
+export function isUnreachable(err: unknown): boolean {
+  const name = nameOf(err);
+  return name === 'ECONNREFUSED' || name === 'ENOTFOUND';
+}
+
 export function isNotFound(err: unknown): boolean {
   const name = nameOf(err);
   return name === 'NoSuchKey' || name === 'NotFound' || (httpStatus(err) === 404 && name !== 'NoSuchBucket');
