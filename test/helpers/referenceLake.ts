@@ -45,7 +45,7 @@ export const lakeColumns = [
 
 export type FileVerdict =
   | { loaded: true; rows: LakeRow[]; entities: number }
-  | { loaded: false; reason: 'empty' | 'corrupt_gzip' | 'invalid_json' | 'not_a_feed' | 'not_vehicle_positions' };
+  | { loaded: false; reason: 'empty' | 'corrupt_gzip' | 'invalid_json' | 'not_a_feed' | 'no_entity_list' | 'not_vehicle_positions' };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -97,7 +97,10 @@ export function readArchiveFile(file: ArchiveFile): FileVerdict {
     return { loaded: false, reason: 'invalid_json' };
   }
   if (!isObject(feed) || !isObject(feed.header)) return { loaded: false, reason: 'not_a_feed' };
-  const entities = Array.isArray(feed.entity) ? feed.entity : [];
+  // Issue 5: a feed whose entity is missing is skipped (entity: [] is an empty snapshot, loaded).
+  if (feed.entity === undefined || feed.entity === null) return { loaded: false, reason: 'no_entity_list' };
+  if (!Array.isArray(feed.entity)) throw new Error(`${file.key}: the reference does not model a non-list entity`);
+  const entities = feed.entity;
   const feedTimestamp = instantOf(feed.header.timestamp);
   const rows: LakeRow[] = [];
   let otherKinds = 0;
