@@ -85,6 +85,12 @@ export interface LoadedRun {
   dispose(): Promise<void>;
 }
 
+/**
+ * DuckDB's share of memory by default: with Node's own ~150 MB the process stays under 1 GiB on a
+ * full archive day; beyond it pings spill to the run's private work folder.
+ */
+export const defaultMemoryLimit = '640MB';
+
 const now = () => performance.now();
 const secondsSince = (t: number) => Math.round((now() - t) / 10) / 100;
 
@@ -103,7 +109,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
   // write (and, on close, checkpoint) every loaded row to disk for nothing.
   const db = await openDatabase({
     tempDirectory: join(workDir, 'spill'),
-    ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+    memoryLimit: options.memoryLimit ?? defaultMemoryLimit,
     ...(options.threads ? { threads: options.threads } : {}),
   });
   const dispose = async () => {
