@@ -50,7 +50,9 @@ WITH entities AS (
   WHERE header IS NOT NULL
 )
 SELECT
-  to_timestamp(TRY_CAST(header_timestamp AS DOUBLE))         AS feed_timestamp,
+  -- TRY: an epoch outside TIMESTAMPTZ's range (e.g. 18446744073709551615, an unset uint64) is an
+  -- unusable timestamp, so NULL (the row is rejected, or the feed sorts last), not a failed file.
+  TRY(to_timestamp(TRY_CAST(header_timestamp AS DOUBLE)))    AS feed_timestamp,
   e.vehicle.vehicle.id                                       AS vehicle_id,
   e.vehicle.current_status                                   AS current_status,
   TRY_CAST(TRY_CAST(e.vehicle.current_stop_sequence AS DOUBLE) AS INTEGER) AS current_stop_sequence,
@@ -59,7 +61,7 @@ SELECT
   TRY_CAST(e.vehicle.position.latitude AS DOUBLE)            AS latitude,
   TRY_CAST(e.vehicle.position.longitude AS DOUBLE)           AS longitude,
   e.vehicle.stop_id                                          AS stop_id,
-  to_timestamp(TRY_CAST(e.vehicle."timestamp" AS DOUBLE))    AS "timestamp",
+  TRY(to_timestamp(TRY_CAST(e.vehicle."timestamp" AS DOUBLE))) AS "timestamp",
   TRY_CAST(TRY_CAST(e.vehicle.trip.direction_id AS DOUBLE) AS INTEGER) AS direction_id,
   e.vehicle.trip.route_id                                    AS route_id,
   e.vehicle.trip.schedule_relationship                       AS schedule_relationship,
