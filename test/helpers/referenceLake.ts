@@ -64,10 +64,10 @@ function integerOf(v: Json | undefined): number | null {
   return n === null ? null : Math.round(n);
 }
 
-/** Seconds since the epoch -> microseconds. */
+/** Seconds since the epoch -> microseconds; null when it is no representable instant (JS Date's range). */
 function instantOf(v: Json | undefined): number | null {
   const n = numberOf(v);
-  return n === null ? null : Math.round(n * 1_000_000);
+  return n === null || !(Math.abs(n) <= 8.64e12) ? null : Math.round(n * 1_000_000);
 }
 
 function textOf(v: Json | undefined): string | null {

@@ -15,6 +15,7 @@ const loadedScenarios = [
   'one-blank-record',
   'numbers-as-strings',
   'absent-optional-fields',
+  'unusable-timestamps',
 ];
 /** Scenario folders whose one file must be skipped, with the reason --json must give. */
 const skippedScenarios: Record<string, string> = {
@@ -87,8 +88,9 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
 
   it('counts rows as the reference does: entity: [] and entity: [{}] load with 0 rows', () => {
     expect(first.rows_read).toBe(reference.rowsRead);
-    // absent-optional-fields holds one vehicle without vehicle.id and one without timestamp.
-    expect(first.rows_rejected_by_reason).toEqual({ missing_vehicle_id: 1, missing_timestamp: 1 });
+    // absent-optional-fields holds one vehicle without vehicle.id and one without timestamp;
+    // unusable-timestamps one whose timestamp is an unset uint64 (no instant): rejected, the file loaded.
+    expect(first.rows_rejected_by_reason).toEqual({ missing_vehicle_id: 1, missing_timestamp: 2 });
     expect(first.rows_rejected).toBe(reference.rowsRejected);
     // one_blank_record's {} at least. (The alert entity inside absent-optional-fields, a file with
     // vehicles, is not counted since 47ed280: only files without any vehicle are examined.)
@@ -143,6 +145,10 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
     });
     expect(find('y0710', 1640995203)).toMatchObject({ bearing: 270, direction_id: null, route_id: 'SL5', label: null, current_stop_sequence: null });
     expect(find('y1903', 1640995204)).toMatchObject({ current_status: null, bearing: null, latitude: 42.2957, trip_id: null, label: null });
+    // A feed without header.timestamp loses to any feed with one, whatever its key.
+    expect(find('y0710', 1640995203)).toMatchObject({ source_key: '2022-01-01T00:00:09Z_absent-optional-fields_VehiclePositions_enhanced.json', occupancy_status: null });
+    expect(find('y3002', 1640995211)).toMatchObject({ feed_timestamp: null, latitude: 42.3522 });
+    expect(find('y3001', 1640995209)).toMatchObject({ feed_timestamp: sec(1640995210), stop_id: '64' });
     // Real MBTA: the 9-decimal longitude of y1628 in the 2022-01-01 snapshot.
     expect(find('y1628', 1640995191)?.longitude).toBe(-71.120609509);
   });
