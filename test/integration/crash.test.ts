@@ -2,12 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { multiDayArchive } from '../helpers/archive.js';
 import { startFaultProxy } from '../helpers/faultProxy.js';
 import { downloadLake, filesUnder, keysUnder, lakeRows } from '../helpers/lakeRows.js';
 import { binPath, repoRoot, runCli } from '../helpers/runCli.js';
 import { startS3rver, type S3TestServer } from '../helpers/s3Server.js';
+
+// Several real processes per test: generous on a loaded two-core machine.
+vi.setConfig({ testTimeout: 150000 });
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `rtlake-${name}-`));
 const archive = multiDayArchive(4);

@@ -2,10 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { skipReasons } from '../../src/pipeline/skipReasons.js';
 import { realFixtures } from '../helpers/archive.js';
 import { lakeRows } from '../helpers/lakeRows.js';
 import { json, runCli } from '../helpers/runCli.js';
+
+// Several real processes per test: generous on a loaded two-core machine.
+vi.setConfig({ testTimeout: 180000 });
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `rtlake-${name}-`));
 
@@ -125,7 +129,7 @@ interface Summary {
   rows_written: number;
 }
 
-const documentedReasons = ['empty', 'too_large', 'corrupt_gzip', 'invalid_json', 'not_utf8', 'not_a_feed', 'no_entity_list', 'not_vehicle_positions', 'wrong_shape'];
+const documentedReasons = Object.keys(skipReasons);
 
 describe.concurrent('fuzz: seeded mutations of real MBTA files', () => {
   for (const seed of [1, 2]) {

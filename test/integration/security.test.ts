@@ -2,13 +2,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { multiDayArchive } from '../helpers/archive.js';
 import { startFaultProxy } from '../helpers/faultProxy.js';
 import { downloadLake, filesUnder, lakeCore, lakeRows } from '../helpers/lakeRows.js';
 import { binPath, json, repoRoot, runCli } from '../helpers/runCli.js';
 import { startS3rver, type S3TestServer } from '../helpers/s3Server.js';
 import { referenceLake } from '../helpers/tinyReference.js';
+
+// Several real processes per test: generous on a loaded two-core machine.
+vi.setConfig({ testTimeout: 120000 });
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `rtlake-${name}-`));
 const awkward = `it's "quoted"; x ü 🚌`;
