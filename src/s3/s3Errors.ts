@@ -71,7 +71,8 @@ export function describeS3Error(
 ): RtlakeError {
   const name = nameOf(err);
   const status = httpStatus(err);
-  const at = endpoint ? ` (endpoint ${endpoint})` : '';
+  // An endpoint URL may carry user:password@; messages never repeat it.
+  const at = endpoint ? ` (endpoint ${endpoint.replace(/\/\/[^/@]*@/, '//')})` : '';
   switch (name) {
     case 'NoSuchBucket':
       return new AccessError(`${action} failed for ${where}: NoSuchBucket. Check the bucket name and --region${at}.`, { cause: err });

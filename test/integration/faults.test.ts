@@ -205,12 +205,13 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
     const port = await freePort();
     const started = Date.now();
     const r = await runCli(['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache')], {
-      env: { ...server.env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` },
+      env: { ...server.env, AWS_ENDPOINT_URL_S3: `http://rtlake:endpoint-password-123@127.0.0.1:${port}` },
     });
     expect(r.code).toBe(5);
     const lines = oneErrorLine(r.stderr);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`http://127.0.0.1:${port}`);
+    expect(r.stderr).not.toContain('endpoint-password-123');
     expect(lines[0]).toMatch(/cannot reach/);
     expect(Date.now() - started).toBeLessThan(15_000); // reported at once, not after a minute of backoff
   });
