@@ -1,14 +1,11 @@
-import {
-  CreateDatabaseCommand,
-  CreateTableCommand,
-  GetDatabaseCommand,
-  GetTableCommand,
-  GlueClient,
-  UpdateTableCommand,
-  type Table,
-  type TableInput,
-} from '@aws-sdk/client-glue';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { GlueClient, Table, TableInput } from '@aws-sdk/client-glue';
+import { createRequire } from 'node:module';
+import { credentialProviders } from './sdk.js';
+
+// Loaded on first use, like the S3 SDK (src/s3/sdk.ts): other commands never pay for it.
+const require = createRequire(import.meta.url);
+const glueSdk = (): typeof import('@aws-sdk/client-glue') => require('@aws-sdk/client-glue') as typeof import('@aws-sdk/client-glue');
+
 import { AccessError, OutputError, UsageError, type RtlakeError } from '../errors.js';
 
 export interface GlueSettings {
@@ -44,6 +41,8 @@ const parquetFormats = {
 };
 
 export function makeGlueClient(settings: GlueSettings): GlueClient {
+  const { GlueClient } = glueSdk();
+  const { fromNodeProviderChain } = credentialProviders();
   return new GlueClient({
     region: settings.region ?? 'us-east-1',
     credentials: fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
@@ -130,6 +129,7 @@ const isNotFound = (err: unknown) => errorName(err) === 'EntityNotFoundException
  * someone else added to the table (Athena's, Lake Formation's) are kept on update.
  */
 export async function upsertGlueTable(client: GlueClient, spec: GlueTableSpec, endpoint?: string): Promise<GlueUpsertResult> {
+  const { CreateDatabaseCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, UpdateTableCommand } = glueSdk();
   const where = `${spec.database}.${spec.table}`;
   let database: GlueUpsertResult['database'] = 'existing';
   const dbFound = await client.send(new GetDatabaseCommand({ Name: spec.database })).then(

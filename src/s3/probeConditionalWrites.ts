@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './sdk.js';
 import { randomBytes } from 'node:crypto';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
 import { isPreconditionFailed, isTransientS3Error } from './s3Errors.js';
@@ -15,6 +16,7 @@ export async function probeConditionalWrites(
   prefix: string,
   options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
 ): Promise<boolean> {
+  const { DeleteObjectCommand, PutObjectCommand } = s3Sdk();
   const key = `${prefix}.rtlake-probe-${process.pid}-${randomBytes(6).toString('hex')}`;
   const create = () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), IfNoneMatch: '*' }));
   const retry = <T>(fn: () => Promise<T>) => withRetry(fn, (err) => isTransientS3Error(err) && !isPreconditionFailed(err), options.policy, options.counter);
