@@ -51,7 +51,7 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     s3: () => (client ??= makeS3Client(s3Settings)),
     concurrency,
     cacheDir,
-    maxObjectSize: parseSize(flags.maxObjectSize ?? '64MiB', '--max-object-size'),
+    maxObjectSize: parseSize(flags.maxObjectSize ?? '16MiB', '--max-object-size'),
   };
 }
 

@@ -43,7 +43,7 @@ export function addSourceFlags(cmd: Command): Command {
     .option('--profile <name>', 'AWS profile from ~/.aws/config (SSO works)')
     .option('--concurrency <n>', 'parallel S3 requests', '32')
     .option('--cache-dir <folder>', 'local cache of fetched objects (else RTLAKE_CACHE_DIR or ~/.cache/rtlake)')
-    .option('--max-object-size <size>', 'skip objects larger than this', '64MiB')
+    .option("--max-object-size <size>", "skip objects larger than this (also DuckDB's per-object JSON bound)", "16MiB")
     .option('--keep <latest|earliest>', 'which duplicate to keep (default latest; earliest with --dedupe exact)')
     .option('--dedupe <key|exact>', 'dedupe grain: (vehicle_id, timestamp) or whole identical rows', 'key');
 }

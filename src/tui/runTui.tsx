@@ -38,6 +38,9 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     />,
     {
       alternateScreen: true,
+      // A full-screen app on a terminal is interactive even where CI=true is set (Ink would
+      // otherwise draw nothing until exit).
+      interactive: Boolean(process.stdout.isTTY),
       exitOnCtrlC: false,
       patchConsole: true,
       maxFps: 60,

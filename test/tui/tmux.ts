@@ -5,25 +5,31 @@ export const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status ===
 
 let counter = 0;
 
+/**
+ * tmux decides from the locale whether the terminal speaks UTF-8; CI may run with no LANG at all,
+ * and then every box-drawing character and '○' would come back from capture-pane as '_'.
+ */
+const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: process.env.TERM || 'xterm-256color' };
+
 export class TmuxSession {
   readonly name = `rtlake-test-${process.pid}-${++counter}`;
 
   constructor(command: string, options: { width?: number; height?: number; cwd?: string } = {}) {
     execFileSync('tmux', [
-      'new-session', '-d', '-s', this.name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40),
+      '-u', 'new-session', '-d', '-s', this.name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40),
       ...(options.cwd ? ['-c', options.cwd] : []),
       // Keep the pane after the app exits so the test can read what it left.
       `${command}; echo "[exited $?]"; sleep 30`,
-    ]);
+    ], { env });
   }
 
   /** Keys in tmux send-keys notation ('F5', 'C-c', 'Tab') or literal text with literal=true. */
   send(keys: string[], literal = false): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), ...keys]);
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), ...keys], { env });
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8', env });
   }
 
   /** Polls the screen until `test` holds; returns the screen and how long it took. */
@@ -38,6 +44,6 @@ export class TmuxSession {
   }
 
   kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+    spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore', env });
   }
 }
