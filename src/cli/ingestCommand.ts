@@ -3,7 +3,7 @@ import { ingest } from '../pipeline/ingest.js';
 import { parseLocation } from '../location.js';
 import { defaultGlob } from '../pipeline/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
-import { parseLocations, parseRule, resolveConfig, type CommonFlags } from './config.js';
+import { parseLocations, parsePositiveInt, parseRule, resolveConfig, type CommonFlags } from './config.js';
 import { formatIngestSummary } from './printSummary.js';
 import { stderrReporter } from './stderrReporter.js';
 import { UsageError } from '../errors.js';
@@ -59,6 +59,7 @@ interface IngestFlags extends CommonFlags {
   strict?: boolean;
   quiet?: boolean;
   memoryLimit?: string;
+  threads?: string;
 }
 
 export function registerIngest(program: Command, io: { stdout: (s: string) => void }): void {
@@ -68,6 +69,7 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
     .option('--json', 'print one JSON summary on stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--memory-limit <size>', 'DuckDB memory limit; beyond it work spills to a private temp folder (default 640MB)')
+    .option('--threads <n>', 'DuckDB worker threads (default: one per core)')
     .option('--date <YYYY-MM-DD>', 'day mode: --source is the archive root; read this UTC day (plus the window) and replace its partition')
     .option('--from <YYYY-MM-DD>', 'day mode over a range of days (with --to), one day after another')
     .option('--to <YYYY-MM-DD>', 'last day of --from')
@@ -100,6 +102,7 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
         s3: config.s3,
         ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
+        ...(flags.threads ? { threads: parsePositiveInt(flags.threads, '--threads') } : {}),
       }));
       }
       if (flags.json) io.stdout(JSON.stringify(runs.length === 1 && !flags.from ? runs[0] : { days: runs }, null, 2));

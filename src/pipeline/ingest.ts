@@ -159,7 +159,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       wake = null;
       w?.();
     };
-    const batchFiles = options.batchFiles ?? 500;
+    const batchFiles = options.batchFiles ?? 2000;
     const concurrency = Math.max(1, options.concurrency);
 
     const fetchOne = async (input: InputObject): Promise<FetchOutcome> =>

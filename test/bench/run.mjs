@@ -105,7 +105,7 @@ const contenders = [
   ['naive', () => measured(join(here, 'naive.mjs'), ['--source', archive, '--out', join(work, `out-${Math.random()}`)])],
   ['rtlake-folder', () => measured(join(root, 'bin/rtlake.js'), ['ingest', '--source', archive, '--out', join(work, `out-${Math.random()}`), '--quiet', '--json', '--cache-dir', join(work, `cache-${Math.random()}`)])],
   ['download-only', () => measured(join(here, 'downloadOnly.mjs'), ['--endpoint', s3.endpoint, '--bucket', 'bench', '--concurrency', values.concurrency], s3.env)],
-  ['rtlake-s3', () => measured(join(root, 'bin/rtlake.js'), ['ingest', '--source', 's3://bench/', '--endpoint', s3.endpoint, '--concurrency', values.concurrency, '--out', join(work, `out-${Math.random()}`), '--quiet', '--json', '--cache-dir', join(work, `cache-${Math.random()}`)], s3.env)],
+  ['rtlake-s3', () => measured(join(root, 'bin/rtlake.js'), ['ingest', ...(process.env.BENCH_RTLAKE_ARGS ? process.env.BENCH_RTLAKE_ARGS.split(' ') : []), '--source', 's3://bench/', '--endpoint', s3.endpoint, '--concurrency', values.concurrency, '--out', join(work, `out-${Math.random()}`), '--quiet', '--json', '--cache-dir', join(work, `cache-${Math.random()}`)], s3.env)],
 ].filter(([name]) => !skip.has(name) && !(s3 === null && (name === 'download-only' || name === 'rtlake-s3')));
 
 const results = Object.fromEntries(contenders.map(([n]) => [n, []]));
