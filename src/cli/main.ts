@@ -43,7 +43,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return ExitCode.usage; // commander already printed its one-line message
     }
     if (err instanceof PartialFailureError) {
-      if (process.argv.includes('--json')) io.stdout(JSON.stringify(err.summary, null, 2));
+      if (argv.includes('--json')) io.stdout(JSON.stringify(err.summary, null, 2));
       process.stderr.write(`rtlake: ${err.message}\n`);
       return err.exitCode;
     }

@@ -90,6 +90,8 @@ export interface LoadedRun {
  * full archive day; beyond it pings spill to the run's private work folder.
  */
 export const defaultMemoryLimit = '640MB';
+/** Fetching from S3, the SDK and the fetch pipeline need more of the process's memory. */
+export const defaultMemoryLimitS3 = '448MB';
 
 const now = () => performance.now();
 const secondsSince = (t: number) => Math.round((now() - t) / 10) / 100;
@@ -109,7 +111,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
   // write (and, on close, checkpoint) every loaded row to disk for nothing.
   const db = await openDatabase({
     tempDirectory: join(workDir, 'spill'),
-    memoryLimit: options.memoryLimit ?? defaultMemoryLimit,
+    memoryLimit: options.memoryLimit ?? (options.sources.some((s) => s.kind === 's3') ? defaultMemoryLimitS3 : defaultMemoryLimit),
     ...(options.threads ? { threads: options.threads } : {}),
   });
   const dispose = async () => {
