@@ -53,7 +53,7 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
     <Box width={width} height={height} flexDirection="row">
       <Box flexDirection="column" width={listWidth}>
         <Text bold color={theme.title} wrap="truncate">
-          {dedupe.groups.length} duplicate groups (⚠ = values differ)
+          {dedupe.groups.length >= 1000 ? `first ${dedupe.groups.length}` : dedupe.groups.length} duplicate groups (⚠ = values differ)
         </Text>
         {groups.map((grp, i) => {
           const sel = top + i === dedupe.selected;
