@@ -22,6 +22,8 @@ export const ExitCode = {
   conflict: 7,
   /** A SQL error in `query` or the workbench. */
   query: 8,
+  /** DuckDB ran out of memory within --memory-limit (or out of disk while spilling). */
+  resources: 9,
   /** Interrupted by the user (Ctrl+C / SIGINT). */
   interrupted: 130,
 } as const;
@@ -84,6 +86,13 @@ export class PartialFailureError extends RtlakeError {
 export class QueryError extends RtlakeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.query, options);
+  }
+}
+
+/** DuckDB could not finish within its memory limit or the disk it spills to. */
+export class ResourceError extends RtlakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.resources, options);
   }
 }
 

@@ -68,7 +68,7 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
     .option('--strict', 'fail, writing nothing, if any key would be skipped')
     .option('--json', 'print one JSON summary on stdout')
     .option('--quiet', 'no progress on stderr')
-    .option('--memory-limit <size>', 'DuckDB memory limit; beyond it work spills to a private temp folder (default 640MB, 448MB when reading S3)')
+    .option('--memory-limit <size>', 'DuckDB memory limit; beyond it work spills to a private temp folder (default 448MB)')
     .option('--threads <n>', 'DuckDB worker threads (default: one per core)')
     .option('--date <YYYY-MM-DD>', 'day mode: --source is the archive root; read this UTC day (plus the window) and replace its partition')
     .option('--from <YYYY-MM-DD>', 'day mode over a range of days (with --to), one day after another')
