@@ -104,7 +104,10 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
     try {
       await until(point, () => args.waitFor(run.stderr()));
       run.child.kill('SIGKILL');
-      expect(await run.exited).toBe(null);
+      // Killed (null) is the point of the test. On a fast, quiet machine the last stages (renaming a
+      // few partitions) can finish before the signal lands: then the run exited 0 and the lake must
+      // simply be complete, which the checks below also accept.
+      expect([null, 0]).toContain(await run.exited);
     } finally {
       clearInterval(watcher);
     }
