@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readSqlFile } from '../db/runSqlFile.js';
-import { SqlFragment, sqlInteger, sqlKeyword, sqlString } from '../db/sqlText.js';
-import { describeRule, type DedupeRule } from './dedupeRule.js';
+import { SqlFragment, sqlInteger, sqlString } from '../db/sqlText.js';
+import { describeRule, ruleDirection, type DedupeRule } from './dedupeRule.js';
 
 export interface DedupeCandidate {
   feed_timestamp: string | null;
@@ -55,7 +55,7 @@ export async function dedupeReport(
     const rows = await readSqlFile(connection, '55_group_candidates', {
       vehicle: sqlString(String(g.vehicle_id)),
       ts: new SqlFragment(String(BigInt(String(g.ts_us)))), // an integer from DuckDB itself
-      direction: sqlKeyword(rule.keep === 'latest' ? 'DESC' : 'ASC', ['DESC', 'ASC']),
+      direction: ruleDirection(rule),
     });
     examples.push({
       vehicle_id: String(g.vehicle_id),

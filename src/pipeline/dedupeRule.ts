@@ -21,6 +21,11 @@ export function exactColumns(rule: DedupeRule): SqlFragment {
   return new SqlFragment(rule.grain === 'exact' ? exactGrainColumns.map((c) => `, ${sqlIdent(c).text}`).join('') : '');
 }
 
+/** The ORDER BY direction of the rule's ordering: DESC keeps the latest, ASC the earliest. */
+export function ruleDirection(rule: DedupeRule): SqlFragment {
+  return sqlKeyword(rule.keep === 'latest' ? 'DESC' : 'ASC', ['DESC', 'ASC']);
+}
+
 /** The slots of sql/20_dedupe.sql for a rule: input relation, output name, grain and direction. */
 export function dedupeSlots(rule: DedupeRule, input: string, output: string, relation: 'TEMP TABLE' | 'VIEW'): Record<string, SqlFragment> {
   return {
@@ -28,7 +33,7 @@ export function dedupeSlots(rule: DedupeRule, input: string, output: string, rel
     output: sqlIdent(output),
     relation: sqlKeyword(relation, ['TEMP TABLE', 'VIEW']),
     exact_columns: exactColumns(rule),
-    direction: sqlKeyword(rule.keep === 'latest' ? 'DESC' : 'ASC', ['DESC', 'ASC']),
+    direction: ruleDirection(rule),
   };
 }
 

@@ -9,6 +9,7 @@ import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
 import { putObjectFile } from '../s3/putObjectFile.js';
 import { describeS3Error } from '../s3/s3Errors.js';
+import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakeAccess } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { tableDir } from './writeLake.js';
@@ -64,14 +65,9 @@ export interface ExportSummary {
   seconds: number;
 }
 
-/** Parses YYYY-MM-DD as a real calendar day. */
+/** Parses YYYY-MM-DD as a real calendar day (day mode's parser) and returns it unchanged. */
 export function parseDay(text: string, flag: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!m || !date || date.toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`${flag} must be a day as YYYY-MM-DD, got "${text}"`);
-  }
-  return text;
+  return formatDay(parseCalendarDay(text, flag));
 }
 
 function formatOf(destination: Location, format: ExportFormat | undefined): { format: ExportFormat; isFile: boolean } {

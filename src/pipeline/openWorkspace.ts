@@ -1,16 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NoInputError, UsageError } from '../errors.js';
-import { joinKey, type Location } from '../location.js';
+import type { Location } from '../location.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { runSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent, sqlString } from '../db/sqlText.js';
 import type { RetryPolicy } from '../retry.js';
-import { listObjects } from '../s3/listObjects.js';
-import { downloadObject } from '../s3/objectFiles.js';
-import { describeS3Error } from '../s3/s3Errors.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
 import { loadArchive, type LoadSummary } from './ingest.js';
 import type { Reporter } from './reporter.js';
@@ -56,41 +53,20 @@ async function hasParquet(dir: string): Promise<boolean> {
 }
 
 /**
- * Copies an S3 lake's Parquet files into the local cache (only files whose ETag changed), removing
- * local files the lake no longer has. DuckDB then reads the copy: there is no httpfs here.
+ * Copies an S3 lake's partitions into the local cache (only those whose ETag changed, removing
+ * copies of days the lake no longer has), with catalog/export's sync. DuckDB then reads the copy:
+ * there is no httpfs here. Returns the copy's root (it holds vehicle_positions/).
  */
 export async function syncS3Lake(lake: Extract<Location, { kind: 's3' }>, options: WorkspaceOptions): Promise<string> {
-  const client = options.s3!();
-  const id = createHash('sha256').update([options.endpoint ?? 'aws', lake.bucket, lake.prefix].join('\n')).digest('hex').slice(0, 24);
-  const root = join(options.cacheDir, 'lakes', id);
-  const prefix = joinKey(lake.prefix, `${tableDir}/`);
+  const access = {
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
   options.reporter.stage(`listing ${lake.uri}`);
-  const objects = (await listObjects(client, lake.bucket, prefix, { ...(options.endpoint ? { endpoint: options.endpoint } : {}) })).filter((o) =>
-    o.key.endsWith('.parquet'),
-  );
-  const wanted = new Set<string>();
-  options.reporter.stage(`syncing ${lake.uri} to the local cache`, objects.length);
-  let done = 0;
-  for (const o of objects) {
-    const rel = o.key.slice(prefix.length);
-    const dir = join(root, tableDir, ...rel.split('/').slice(0, -1));
-    const file = join(dir, `${o.etag || 'noetag'}.${rel.split('/').pop()}`);
-    wanted.add(file);
-    if (!(await stat(file).then(() => true, () => false))) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      try {
-        await downloadObject(client, lake.bucket, o.key, file);
-      } catch (err) {
-        throw describeS3Error(err, 'syncing the lake', `s3://${lake.bucket}/${o.key}`, options.endpoint);
-      }
-    }
-    options.reporter.progress(++done, objects.length);
-  }
-  const local = await readdir(join(root, tableDir), { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const entry of local) {
-    const full = join(entry.parentPath, entry.name);
-    if (entry.isFile() && !wanted.has(full)) await rm(full, { force: true });
-  }
+  const partitions = await listLakePartitions(lake, access);
+  const root = lakeCopyDir(options.cacheDir, lake, options.endpoint);
+  await syncLakeCopy(partitions, root, { ...access, concurrency: options.concurrency, reporter: options.reporter, prune: true });
   return root;
 }
 

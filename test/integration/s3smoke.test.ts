@@ -30,6 +30,12 @@ for (const impl of s3Implementations) {
       expect(s.keys_loaded).toBe(1);
       expect(s.rows_written).toBe(683);
       expect(s.partitions[0]!.path).toBe('s3://lake/gtfs/vehicle_positions/year=2022/month=7/day=5/data.parquet');
+      // The S3 lake is synced into the cache and queried there (twice: the second sync reuses the copy).
+      for (let i = 0; i < 2; i++) {
+        const q = await runCli(['query', '--lake', 's3://lake/gtfs', '--cache-dir', cache, '--format', 'json', '--quiet', 'SELECT count(*) AS n, min(day) AS day FROM vehicle_positions'], { env: server.env });
+        expect(q.code, q.stderr).toBe(0);
+        expect(JSON.parse(q.stdout)).toEqual([{ n: 683, day: 5 }]);
+      }
     });
   });
 }
