@@ -1,16 +1,19 @@
--- Grain: pings gets one row per entity[].vehicle of every file in the batch that has a header.
+-- Grain: batch_pings holds one row per entity[].vehicle of every file in the batch that has a header.
 -- Reads: the batch's local files {{files}} in ONE streaming read_json (gzip chosen by the .gz name,
 -- which the loader guarantees matches the bytes), with the feed schema pinned: numbers are read as
 -- text and cast here, because real feeds carry integers where floats are expected, numbers as
 -- strings, explicit nulls and absent fields. Unknown fields are ignored. Only leaf fields are
 -- projected (materialising whole entity structs costs twice the time).
--- Makes: rows appended to pings, lineage source_key (via load_keys) and 0-based entity_index.
+-- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
+-- batch: an integer that orders like the key, so the batch's dedupe sorts integers, not ~90-byte
+-- keys) and batch_pings (file_rank and 0-based entity_index are the lineage). Replaced per batch.
 -- A file that adds no row here (no vehicle entity, no header, empty) is examined by
 -- sql/12_check_files.sql; a file with vehicles but without a header is removed by the loader.
-CREATE OR REPLACE TEMP TABLE load_keys (file_path VARCHAR, source_key VARCHAR);
-INSERT INTO load_keys VALUES {{keys}};
+CREATE OR REPLACE TEMP TABLE load_keys AS
+SELECT file_path, source_key, row_number() OVER (ORDER BY source_key, file_path)::INTEGER AS file_rank
+FROM (VALUES {{keys}}) AS k(file_path, source_key);
 
-INSERT INTO pings
+CREATE OR REPLACE TEMP TABLE batch_pings AS
 WITH entities AS (
   SELECT
     filename AS file_path,
@@ -69,7 +72,7 @@ SELECT
   e.vehicle.trip.start_time                                  AS start_time,
   e.vehicle.trip.trip_id                                     AS trip_id,
   e.vehicle.vehicle.label                                    AS label,
-  k.source_key                                               AS source_key,
+  k.file_rank                                                AS file_rank,
   entity_index::INTEGER                                      AS entity_index
 FROM entities
 JOIN load_keys AS k USING (file_path)

@@ -1,3 +1,3 @@
--- Grain: removes from pings the rows a batch added for files the loader rejected after reading.
--- Reads: {{first_rowid}}, {{keys}} (their source keys). Makes: pings without those rows.
-DELETE FROM pings WHERE rowid >= {{first_rowid}} AND list_contains({{keys}}, source_key);
+-- Grain: removes from batch_pings the rows of files the loader rejected after reading them.
+-- Reads: {{ranks}} (their file_rank). Makes: batch_pings without those rows.
+DELETE FROM batch_pings WHERE list_contains({{ranks}}, file_rank);

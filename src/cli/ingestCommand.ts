@@ -60,6 +60,7 @@ interface IngestFlags extends CommonFlags {
   quiet?: boolean;
   memoryLimit?: string;
   threads?: string;
+  batchFiles?: string;
 }
 
 export function registerIngest(program: Command, io: { stdout: (s: string) => void }): void {
@@ -70,6 +71,7 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
     .option('--quiet', 'no progress on stderr')
     .option('--memory-limit <size>', 'DuckDB memory limit; beyond it work spills to a private temp folder (default 448MB)')
     .option('--threads <n>', 'DuckDB worker threads (default: one per core)')
+    .option('--batch-files <n>', 'files per DuckDB read; each batch keeps only its own winners before the run-wide dedupe', '2000')
     .option('--date <YYYY-MM-DD>', 'day mode: --source is the archive root; read this UTC day (plus the window) and replace its partition')
     .option('--from <YYYY-MM-DD>', 'day mode over a range of days (with --to), one day after another')
     .option('--to <YYYY-MM-DD>', 'last day of --from')
@@ -103,6 +105,7 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
         ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
         ...(flags.threads ? { threads: parsePositiveInt(flags.threads, '--threads') } : {}),
+        batchFiles: parsePositiveInt(flags.batchFiles!, '--batch-files'),
       }));
       }
       if (flags.json) io.stdout(JSON.stringify(runs.length === 1 && !flags.from ? runs[0] : { days: runs }, null, 2));

@@ -42,3 +42,14 @@ export function sqlKeyword<T extends string>(value: T, allowed: readonly T[]): S
 export function sqlStringRows(rows: readonly (readonly string[])[]): SqlFragment {
   return new SqlFragment(rows.map((row) => `(${row.map((v) => quotedString(v)).join(', ')})`).join(', '));
 }
+
+/** A list literal of integers: [1, 2]. */
+export function sqlIntegerList(values: readonly number[]): SqlFragment {
+  return new SqlFragment(`[${values.map((v) => sqlInteger(v).text).join(', ')}]`);
+}
+
+/** A DATE literal from its parts (checked integers), or a typed NULL for none. */
+export function sqlDate(date: { year: number; month: number; day: number } | null): SqlFragment {
+  if (date === null) return new SqlFragment('CAST(NULL AS DATE)');
+  return new SqlFragment(`make_date(${sqlInteger(date.year).text}, ${sqlInteger(date.month).text}, ${sqlInteger(date.day).text})`);
+}

@@ -26,14 +26,18 @@ export function ruleDirection(rule: DedupeRule): SqlFragment {
   return sqlKeyword(rule.keep === 'latest' ? 'DESC' : 'ASC', ['DESC', 'ASC']);
 }
 
+/** The rule's slots in every statement that applies it: the grain's extra columns and the direction. */
+export function ruleSlots(rule: DedupeRule): { exact_columns: SqlFragment; direction: SqlFragment } {
+  return { exact_columns: exactColumns(rule), direction: ruleDirection(rule) };
+}
+
 /** The slots of sql/20_dedupe.sql for a rule: input relation, output name, grain and direction. */
 export function dedupeSlots(rule: DedupeRule, input: string, output: string, relation: 'TEMP TABLE' | 'VIEW'): Record<string, SqlFragment> {
   return {
     input: sqlIdent(input),
     output: sqlIdent(output),
     relation: sqlKeyword(relation, ['TEMP TABLE', 'VIEW']),
-    exact_columns: exactColumns(rule),
-    direction: ruleDirection(rule),
+    ...ruleSlots(rule),
   };
 }
 

@@ -1,7 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { oneLine } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { sqlInteger, sqlStringList, sqlStringRows } from '../db/sqlText.js';
+import { type SqlFragment, sqlDate, sqlInteger, sqlIntegerList, sqlStringList, sqlStringRows } from '../db/sqlText.js';
+import type { Day } from './dayMode.js';
+import { ruleSlots, type DedupeRule } from './dedupeRule.js';
 import type { ReadyFile } from './fetchInputs.js';
 import { findGzipFault } from './findGzipFault.js';
 import { classifyReadError, type SkipReason, type SkippedKey } from './skipReasons.js';
@@ -9,10 +11,31 @@ import { classifyReadError, type SkipReason, type SkippedKey } from './skipReaso
 export interface BatchResult {
   loaded: number;
   skipped: SkippedKey[];
-  /** entity[].vehicle rows appended to pings. */
+  /** entity[].vehicle rows read from the batch's loaded files. */
   rows: number;
+  /** Of those: rows without a vehicle id, and with one but without a usable timestamp. */
+  missingVehicleId: number;
+  missingTimestamp: number;
+  /** Day mode: valid rows whose timestamp falls on another day (left to that day's job). */
+  outsideDay: number;
   /** Entities that are not vehicles (e.g. `entity: [{}]`), counted but not rows. */
   otherEntities: number;
+}
+
+/** What a batch's rows become in pings. */
+export interface BatchTarget {
+  maxObjectSize: number;
+  /**
+   * `all`: every row as read (dedupe reports, the workbench over raw sources). A rule: only the
+   * batch's winners under it (sql/16_append_batch_kept.sql), optionally of one UTC day only.
+   */
+  keep: 'all' | { rule: DedupeRule; day?: Day };
+}
+
+const emptyResult = (): BatchResult => ({ loaded: 0, skipped: [], rows: 0, missingVehicleId: 0, missingTimestamp: 0, outsideDay: 0, otherEntities: 0 });
+
+function daySlot(target: BatchTarget): SqlFragment {
+  return sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null));
 }
 
 /** Creates the pings / load_files / lake_existing tables. */
@@ -39,7 +62,7 @@ async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[],
     max_object_size: sqlInteger(maxObjectSize),
   });
   const byPath = new Map(rows.map((r) => [String(r.file_path), r]));
-  const result: BatchResult = { loaded: 0, skipped: [], rows: 0, otherEntities: 0 };
+  const result = emptyResult();
   for (const file of files) {
     const verdict = classifyQuietFile(byPath.get(file.path));
     if ('reason' in verdict) result.skipped.push({ key: file.input.uri, ...verdict });
@@ -51,48 +74,41 @@ async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[],
   return result;
 }
 
-async function runBatch(connection: DuckDBConnection, files: ReadyFile[], maxObjectSize: number): Promise<BatchResult> {
-  const before = Number((await readSqlFile(connection, '13_ping_count'))[0]!.rows);
-  await connection.run('BEGIN TRANSACTION');
-  let perFile: Record<string, unknown>[];
-  try {
-    await runSqlFile(connection, '10_load_batch', {
-      files: sqlStringList(files.map((f) => f.path)),
-      keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
-      max_object_size: sqlInteger(maxObjectSize),
+async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {
+  await runSqlFile(connection, '10_load_batch', {
+    files: sqlStringList(files.map((f) => f.path)),
+    keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
+    max_object_size: sqlInteger(target.maxObjectSize),
+  });
+  const perFile = await readSqlFile(connection, '11_batch_file_checks', { day: daySlot(target) });
+  const severalRanks = perFile.filter((r) => r.several_documents).map((r) => Number(r.file_rank));
+  if (severalRanks.length > 0) await runSqlFile(connection, '14_drop_batch_files', { ranks: sqlIntegerList(severalRanks) });
+  // One statement appends the batch to pings: a batch that fails leaves pings as it was.
+  if (target.keep === 'all') await runSqlFile(connection, '15_append_batch');
+  else {
+    await runSqlFile(connection, '16_append_batch_kept', {
+      ...ruleSlots(target.keep.rule),
+      day: daySlot(target),
     });
-    perFile = await readSqlFile(connection, '11_batch_file_checks', { first_rowid: sqlInteger(before) });
-    const several = perFile.filter((r) => r.several_documents).map((r) => String(r.source_key));
-    if (several.length > 0) {
-      await runSqlFile(connection, '14_drop_batch_files', { first_rowid: sqlInteger(before), keys: sqlStringList(several) });
-    }
-    await connection.run('COMMIT');
-  } catch (err) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw err;
   }
-  const vehicles = new Map(perFile.map((r) => [String(r.source_key), Number(r.vehicles)]));
-  const severalDocuments = new Set(perFile.filter((r) => r.several_documents).map((r) => String(r.source_key)));
-  const result: BatchResult = { loaded: 0, skipped: [], rows: 0, otherEntities: 0 };
+  const byKey = new Map(perFile.map((r) => [String(r.source_key), r]));
+  const result = emptyResult();
   const quiet: ReadyFile[] = [];
   for (const file of files) {
-    const n = vehicles.get(file.input.sourceKey);
-    if (severalDocuments.has(file.input.sourceKey)) {
+    const row = byKey.get(file.input.sourceKey);
+    byKey.delete(file.input.sourceKey); // two files with one key (overlapping sources) count once
+    if (row === undefined) quiet.push(file);
+    else if (row.several_documents) {
       result.skipped.push({ key: file.input.uri, reason: 'invalid_json', detail: 'more than one JSON document in the file (a snapshot is one object)' });
-      vehicles.delete(file.input.sourceKey);
-    } else if (n === undefined) quiet.push(file);
-    else {
+    } else {
       result.loaded += 1;
-      result.rows += n;
-      vehicles.delete(file.input.sourceKey); // two files with one key (overlapping sources) count once
+      result.rows += Number(row.vehicles);
+      result.missingVehicleId += Number(row.missing_vehicle_id);
+      result.missingTimestamp += Number(row.missing_timestamp);
+      result.outsideDay += Number(row.outside_day);
     }
   }
-  if (quiet.length > 0) {
-    const checked = await loadQuietFiles(connection, quiet, maxObjectSize);
-    result.loaded += checked.loaded;
-    result.otherEntities += checked.otherEntities;
-    result.skipped.push(...checked.skipped);
-  }
+  if (quiet.length > 0) addResult(result, await loadQuietFiles(connection, quiet, target.maxObjectSize));
   return result;
 }
 
@@ -101,9 +117,9 @@ async function loadQuietFiles(connection: DuckDBConnection, files: ReadyFile[], 
   try {
     return await checkQuietFiles(connection, files, maxObjectSize);
   } catch (err) {
-    if (files.length === 1) return { loaded: 0, skipped: [await describeReadFailure(files[0]!, err)], rows: 0, otherEntities: 0 };
+    if (files.length === 1) return { ...emptyResult(), skipped: [await describeReadFailure(files[0]!, err)] };
   }
-  const total: BatchResult = { loaded: 0, skipped: [], rows: 0, otherEntities: 0 };
+  const total = emptyResult();
   for (const file of files) addResult(total, await loadQuietFiles(connection, [file], maxObjectSize));
   return total;
 }
@@ -111,6 +127,9 @@ async function loadQuietFiles(connection: DuckDBConnection, files: ReadyFile[], 
 function addResult(total: BatchResult, one: BatchResult): void {
   total.loaded += one.loaded;
   total.rows += one.rows;
+  total.missingVehicleId += one.missingVehicleId;
+  total.missingTimestamp += one.missingTimestamp;
+  total.outsideDay += one.outsideDay;
   total.otherEntities += one.otherEntities;
   total.skipped.push(...one.skipped);
 }
@@ -133,16 +152,16 @@ async function describeReadFailure(file: ReadyFile, err: unknown): Promise<Skipp
  * malformed file), the batch is halved until the bad files are alone, so only they are skipped,
  * each with DuckDB's own words as the detail.
  */
-export async function loadBatch(connection: DuckDBConnection, files: ReadyFile[], maxObjectSize: number): Promise<BatchResult> {
+export async function loadBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {
   try {
-    return await runBatch(connection, files, maxObjectSize);
+    return await runBatch(connection, files, target);
   } catch (err) {
-    if (files.length === 1) return { loaded: 0, skipped: [await describeReadFailure(files[0]!, err)], rows: 0, otherEntities: 0 };
+    if (files.length === 1) return { ...emptyResult(), skipped: [await describeReadFailure(files[0]!, err)] };
   }
   // Halve until the bad files are alone: a few bad files among hundreds cost a few extra reads.
   const middle = Math.ceil(files.length / 2);
-  const total: BatchResult = { loaded: 0, skipped: [], rows: 0, otherEntities: 0 };
-  addResult(total, await loadBatch(connection, files.slice(0, middle), maxObjectSize));
-  addResult(total, await loadBatch(connection, files.slice(middle), maxObjectSize));
+  const total = emptyResult();
+  addResult(total, await loadBatch(connection, files.slice(0, middle), target));
+  addResult(total, await loadBatch(connection, files.slice(middle), target));
   return total;
 }

@@ -82,7 +82,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   let loadSummary: LoadSummary | undefined;
   let dispose: () => Promise<void>;
   if (options.sources && options.sources.length > 0) {
-    const run = await loadArchive({ ...options, sources: options.sources, strict: false });
+    const run = await loadArchive({ ...options, sources: options.sources, strict: false, everyRow: true });
     db = run.db;
     loadSummary = run.summary;
     dispose = run.dispose;

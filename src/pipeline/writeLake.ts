@@ -37,8 +37,6 @@ export interface WriteResult {
   partitions: PartitionResult[];
   /** This run's pings that were already in the lake (same source_key and entity_index). */
   rowsAlreadyInLake: number;
-  /** Day mode: rows of other days, not written. */
-  rowsOutsideDay: number;
 }
 
 export interface WriteOptions {
@@ -171,12 +169,6 @@ async function readExisting(
  */
 export async function writeLake(connection: DuckDBConnection, options: WriteOptions): Promise<WriteResult> {
   const { out, reporter } = options;
-  let rowsOutsideDay = 0;
-  if (options.day) {
-    const d = options.day;
-    const dropped = await readSqlFile(connection, '27_keep_one_day', { year: sqlInteger(d.year), month: sqlInteger(d.month), day: sqlInteger(d.day) });
-    rowsOutsideDay = Number(dropped[0]?.rows ?? 0);
-  }
   const touched = (await readSqlFile(connection, '26_touched_partitions')).map((r) => ({
     year: Number(r.year),
     month: Number(r.month),
@@ -267,5 +259,5 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return { partitions, rowsAlreadyInLake: Number(already[0]?.rows ?? 0), rowsOutsideDay };
+  return { partitions, rowsAlreadyInLake: Number(already[0]?.rows ?? 0) };
 }

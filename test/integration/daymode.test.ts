@@ -17,7 +17,8 @@ const rowsOf = async (lake: string, where: string) => {
 describe('day mode (--date, --from/--to) and plan', () => {
   it('a day job writes exactly that day, equal to the prefix-mode merge of the same files', async () => {
     const dayLake = mkdtempSync(join(tmpdir(), 'rtlake-day-'));
-    const r = await runCli(['ingest', '--source', sample, '--from', '2021-12-31', '--to', '2022-01-01', '--out', dayLake, '--json', '--quiet']);
+    // Three files per batch: each batch keeps only its own winners of the day, as a full day's run does.
+    const r = await runCli(['ingest', '--source', sample, '--from', '2021-12-31', '--to', '2022-01-01', '--out', dayLake, '--batch-files', '3', '--json', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     const days = json<{ days: { date: string; partitions: { partition: string }[] }[] }>(r).days;
     expect(days.map((d) => [d.date, d.partitions.map((p) => p.partition)])).toEqual([

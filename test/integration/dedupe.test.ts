@@ -76,11 +76,14 @@ describe('rtlake dedupe', () => {
     // earliest: y1 from a (smaller key), y2 from c (oldest feed), y3 from c idx0, y4 from d
     ['earliest', [['y1', A, 0, 'MANY'], ['y2', C, 1, 'MANY'], ['y3', C, 0, 'MANY'], ['y4', D, 0, 'MANY']]],
   ] as const) {
-    it(`ingest --keep ${keep} writes exactly the rows its rule names`, async () => {
+    // One file per batch: each batch keeps only its own winners, which must not change the result
+    // (the rule is a total order; files reach a batch in whatever order they are ready).
+    it.each(['2000', '1', '2'])(`ingest --keep ${keep} --batch-files %s writes exactly the rows its rule names`, async (batchFiles) => {
       const out = mkdtempSync(join(tmpdir(), `rtlake-keep-${keep}-`));
-      const r = await runCli(['ingest', '--source', archive, '--out', out, '--keep', keep, '--json', '--quiet']);
+      const r = await runCli(['ingest', '--source', archive, '--out', out, '--keep', keep, '--batch-files', batchFiles, '--json', '--quiet']);
       expect(r.code, r.stderr).toBe(0);
       expect(json<{ rows_written: number }>(r).rows_written).toBe(4);
+      expect(json<{ rows_read: number; duplicates_dropped: number }>(r)).toMatchObject({ rows_read: 8, duplicates_dropped: 4 });
       const q = await runCli([
         'query', '--lake', out, '--format', 'json', '--quiet',
         'SELECT vehicle_id, source_key, entity_index, occupancy_status, latitude, start_time, epoch("timestamp") AS ts FROM vehicle_positions ORDER BY vehicle_id',
@@ -93,9 +96,9 @@ describe('rtlake dedupe', () => {
     });
   }
 
-  it('--dedupe exact keeps re-publications whose data changed', async () => {
+  it.each(['2000', '1'])('--dedupe exact --batch-files %s keeps re-publications whose data changed', async (batchFiles) => {
     const out = mkdtempSync(join(tmpdir(), 'rtlake-exact-'));
-    const r = await runCli(['ingest', '--source', archive, '--out', out, '--dedupe', 'exact', '--json', '--quiet']);
+    const r = await runCli(['ingest', '--source', archive, '--out', out, '--dedupe', 'exact', '--batch-files', batchFiles, '--json', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     const s = json<{ rows_written: number; dedupe: { keep: string } }>(r);
     expect(s.rows_written).toBe(6);
