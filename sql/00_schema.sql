@@ -1,5 +1,6 @@
 -- Grain: pings holds one row per entity[].vehicle of every loaded feed file, before deduplication
--- (the 17 seed columns plus lineage).
+-- (the 17 seed columns plus lineage), when every row is kept (dedupe reports, the workbench);
+-- ingest keeps each batch's winners in Parquet files instead (sql/16_keep_batch_winners.sql).
 -- Reads: nothing. Makes: the empty tables that sql/10_load_batch.sql appends to.
 CREATE TABLE IF NOT EXISTS pings (
   feed_timestamp        TIMESTAMPTZ,
@@ -23,6 +24,9 @@ CREATE TABLE IF NOT EXISTS pings (
   entity_index          INTEGER
 );
 
+-- Every key this run will load (filled by sql/05_list_files.sql, ranked by sql/06_rank_files.sql).
+CREATE OR REPLACE TEMP TABLE listed_keys (source_key VARCHAR);
 
--- Rows already in the lake partitions this run touches (read back from their Parquet files).
-CREATE TABLE IF NOT EXISTS lake_existing AS SELECT * FROM pings LIMIT 0;
+-- Rows already in the lake partitions this run touches: none until sql/35_lake_existing.sql points
+-- this view at their Parquet files.
+CREATE OR REPLACE TEMP VIEW lake_existing AS SELECT * FROM pings LIMIT 0;

@@ -1,10 +1,11 @@
--- Grain: one row: how many distinct pings this run read. Reads: pings. Makes: nothing (a report).
+-- Grain: one row: how many distinct pings this run read. Reads: {{input}} (pings, or run_pings for
+-- ingest). Makes: nothing (a report).
 -- rows_kept counts the distinct pings under the grain ({{exact_columns}} adds the data columns for
 -- --dedupe exact), so duplicates_dropped = valid rows read - rows_kept, whichever row the rule keeps.
--- pings holds every row (raw sources) or each batch's winners (ingest): the same distinct pings.
+-- pings holds every row, run_pings each batch's winners: the same distinct pings.
 SELECT count(*) AS rows_kept
 FROM (
   SELECT DISTINCT vehicle_id, "timestamp"{{exact_columns}}
-  FROM pings
+  FROM {{input}}
   WHERE vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL
 );

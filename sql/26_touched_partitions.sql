@@ -1,5 +1,5 @@
 -- Grain: one row per UTC day (of the ping's own timestamp) that this run's rows fall in.
--- Reads: pings. Makes: nothing (the list of partitions to read back and merge).
+-- Reads: run_pings. Makes: nothing (the list of partitions to read back and merge).
 SELECT DISTINCT year(d) AS year, month(d) AS month, day(d) AS day
-FROM (SELECT utc_date("timestamp") AS d FROM pings WHERE vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL)
+FROM (SELECT utc_date("timestamp") AS d FROM run_pings)
 ORDER BY ALL;

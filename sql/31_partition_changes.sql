@@ -1,13 +1,13 @@
 -- Grain: one row per UTC day partition (year, month, day of the ping's own timestamp) touched by
--- this run. Reads: lake_merged (deduplicated candidates), lake_existing. Makes: partition_changes,
+-- this run. Reads: lake_kept (the kept rows), lake_existing. Makes: partition_changes,
 -- with changed = false when the merge keeps exactly the rows the partition already holds.
 CREATE OR REPLACE TEMP TABLE partition_changes AS
 WITH merged AS (
   SELECT
-    year(utc_date("timestamp")) AS year, month(utc_date("timestamp")) AS month, day(utc_date("timestamp")) AS day,
+    year(day_date) AS year, month(day_date) AS month, day(day_date) AS day,
     count(*) AS rows,
     count(*) FILTER (WHERE from_run) AS new_rows
-  FROM lake_merged
+  FROM lake_kept
   GROUP BY ALL
 ),
 existing AS (

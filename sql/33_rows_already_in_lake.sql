@@ -1,5 +1,6 @@
--- Grain: one row. Reads: pings, lake_existing. Makes: nothing: how many of this run's pings were
--- already in the lake (same source_key and entity_index), i.e. input ingested before.
+-- Grain: one row. Reads: run_pings, run_ranks, lake_lineage. Makes: nothing: how many of this
+-- run's kept rows were already in the lake (same source_key and entity_index), i.e. input ingested before.
 SELECT count(*) AS rows
-FROM pings AS p
-SEMI JOIN lake_existing AS e ON p.source_key = e.source_key AND p.entity_index = e.entity_index;
+FROM run_pings AS p
+JOIN run_ranks AS r USING (file_rank)
+SEMI JOIN lake_lineage AS l ON r.merge_rank = l.merge_rank AND p.entity_index = l.entity_index;

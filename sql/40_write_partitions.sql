@@ -1,15 +1,20 @@
 -- Grain: one Parquet file per changed UTC day partition, rows sorted by (vehicle_id, timestamp).
--- Reads: lake_merged, partition_changes. Makes: {{staging}}/year=Y/month=M/day=D/data_0.parquet
--- (no zero padding; the partition columns live in the path, as Athena and Hive expect). Timestamps
--- are written as INT64 microseconds adjusted to UTC, readable by Athena engine v3 and Spark.
+-- Reads: lake_candidates, lake_kept, partition_changes, merge_keys. Makes:
+-- {{staging}}/year=Y/month=M/day=D/data_0.parquet (no zero padding; the partition columns live in
+-- the path, as Athena and Hive expect). Timestamps are written as INT64 microseconds adjusted to
+-- UTC, readable by Athena engine v3 and Spark.
 COPY (
   SELECT
-    m.* EXCLUDE (from_run),
-    year(utc_date(m."timestamp")) AS year, month(utc_date(m."timestamp")) AS month, day(utc_date(m."timestamp")) AS day
-  FROM lake_merged AS m
-  SEMI JOIN partition_changes AS c
-    ON c.changed AND c.day_date = utc_date(m."timestamp")
-  ORDER BY m.vehicle_id, m."timestamp"
+    c.feed_timestamp, c.vehicle_id, c.current_status, c.current_stop_sequence, c.occupancy_status,
+    c.bearing, c.latitude, c.longitude, c.stop_id, c."timestamp", c.direction_id, c.route_id,
+    c.schedule_relationship, c.start_date, c.start_time, c.trip_id, c.label,
+    m.source_key, c.entity_index,
+    year(k.day_date) AS year, month(k.day_date) AS month, day(k.day_date) AS day
+  FROM lake_candidates AS c
+  JOIN lake_kept AS k USING (merge_rank, entity_index)
+  JOIN partition_changes AS p ON p.changed AND p.day_date = k.day_date
+  JOIN merge_keys AS m USING (merge_rank)
+  ORDER BY c.vehicle_id, c."timestamp"
 ) TO {{staging}} (
   FORMAT parquet,
   PARTITION_BY (year, month, day),

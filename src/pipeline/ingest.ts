@@ -11,7 +11,8 @@ import { describeRule, exactColumns, type DedupeRule } from './dedupeRule.js';
 import { fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
 import { daySources, formatDay, type Day } from './dayMode.js';
-import { createLoadTables, loadBatch, type BatchTarget } from './loadBatch.js';
+import { createLoadTables, finishKeptRows, loadBatch, type BatchTarget } from './loadBatch.js';
+import { sqlIdent } from '../db/sqlText.js';
 import type { Reporter } from './reporter.js';
 import type { FailedKey, SkippedKey } from './skipReasons.js';
 import { checkLocalOutput, lockLocalLake, writeLake, type PartitionResult } from './writeLake.js';
@@ -138,7 +139,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     });
     const listSeconds = secondsSince(started);
     const loadStarted = now();
-    await createLoadTables(db.connection);
+    await createLoadTables(db.connection, listing.inputs.map((i) => i.sourceKey));
 
     const fetchOptions: FetchOptions = {
       cacheDir: options.cacheDir,
@@ -172,9 +173,13 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       w?.();
     };
     const batchFiles = options.batchFiles ?? 2000;
+    let keptCount = 0;
+    const keptFiles: string[] = [];
     const target: BatchTarget = {
       maxObjectSize: options.maxObjectSize,
-      keep: options.everyRow ? 'all' : { rule: options.rule, ...(options.day ? { day: options.day.day } : {}) },
+      keep: options.everyRow
+        ? 'all'
+        : { rule: options.rule, ...(options.day ? { day: options.day.day } : {}), nextFile: () => join(workDir, `kept-${++keptCount}.parquet`) },
     };
     const concurrency = Math.max(1, options.concurrency);
 
@@ -226,6 +231,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
         missingVehicle += result.missingVehicleId;
         missingTimestamp += result.missingTimestamp;
         outsideDay += result.outsideDay;
+        keptFiles.push(...result.keptFiles);
         otherEntities += result.otherEntities;
         skipped.push(...result.skipped);
         bytes += batch.reduce((sum, f) => sum + f.bytes, 0);
@@ -236,7 +242,11 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     await Promise.all([fetchers, loader()]);
     if (fatal !== null) throw fatal;
 
-    const stats = (await readSqlFile(db.connection, '25_run_stats', { exact_columns: exactColumns(options.rule) }))[0]!;
+    if (!options.everyRow) await finishKeptRows(db.connection, keptFiles);
+    const stats = (await readSqlFile(db.connection, '25_run_stats', {
+      input: sqlIdent(options.everyRow ? 'pings' : 'run_pings'),
+      exact_columns: exactColumns(options.rule),
+    }))[0]!;
     skipped.sort((a, b) => a.key.localeCompare(b.key));
     failed.sort((a, b) => a.key.localeCompare(b.key));
     const summary: LoadSummary = {

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { oneLine } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { type SqlFragment, sqlDate, sqlInteger, sqlIntegerList, sqlStringList, sqlStringRows } from '../db/sqlText.js';
+import { type SqlFragment, sqlDate, sqlString, sqlInteger, sqlIntegerList, sqlStringList, sqlStringRows } from '../db/sqlText.js';
 import type { Day } from './dayMode.js';
 import { ruleSlots, type DedupeRule } from './dedupeRule.js';
 import type { ReadyFile } from './fetchInputs.js';
@@ -20,27 +20,43 @@ export interface BatchResult {
   outsideDay: number;
   /** Entities that are not vehicles (e.g. `entity: [{}]`), counted but not rows. */
   otherEntities: number;
+  /** Parquet files holding the batch's winners (when not every row is kept). */
+  keptFiles: string[];
 }
 
 /** What a batch's rows become in pings. */
 export interface BatchTarget {
   maxObjectSize: number;
   /**
-   * `all`: every row as read (dedupe reports, the workbench over raw sources). A rule: only the
-   * batch's winners under it (sql/16_append_batch_kept.sql), optionally of one UTC day only.
+   * `all`: every row as read, appended to pings (dedupe reports, the workbench over raw sources).
+   * A rule: only the batch's winners under it, optionally of one UTC day only, written to a new
+   * Parquet file named by `nextFile` (sql/16_keep_batch_winners.sql).
    */
-  keep: 'all' | { rule: DedupeRule; day?: Day };
+  keep: 'all' | { rule: DedupeRule; day?: Day; nextFile: () => string };
 }
 
-const emptyResult = (): BatchResult => ({ loaded: 0, skipped: [], rows: 0, missingVehicleId: 0, missingTimestamp: 0, outsideDay: 0, otherEntities: 0 });
+const emptyResult = (): BatchResult => ({ loaded: 0, skipped: [], rows: 0, missingVehicleId: 0, missingTimestamp: 0, outsideDay: 0, otherEntities: 0, keptFiles: [] });
 
 function daySlot(target: BatchTarget): SqlFragment {
   return sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null));
 }
 
-/** Creates the pings / load_files / lake_existing tables. */
-export async function createLoadTables(connection: DuckDBConnection): Promise<void> {
+/**
+ * Creates the load tables, and load_files: every key the run will load, ranked in DuckDB's VARCHAR
+ * order (the integer the dedupe sorts instead of the key).
+ */
+export async function createLoadTables(connection: DuckDBConnection, sourceKeys: readonly string[]): Promise<void> {
   await runSqlFile(connection, '00_schema');
+  for (let i = 0; i < sourceKeys.length; i += 5000) {
+    await runSqlFile(connection, '05_list_files', { keys: sqlStringRows(sourceKeys.slice(i, i + 5000).map((k) => [k])) });
+  }
+  await runSqlFile(connection, '06_rank_files');
+}
+
+/** After the last batch: run_pings over the batches' winner files (ingest). */
+export async function finishKeptRows(connection: DuckDBConnection, keptFiles: readonly string[]): Promise<void> {
+  if (keptFiles.length === 0) await runSqlFile(connection, '18_no_run_pings');
+  else await runSqlFile(connection, '17_run_pings', { files: sqlStringList(keptFiles) });
 }
 
 /** What a file that added no vehicle row is, from sql/12_check_files.sql. */
@@ -83,16 +99,20 @@ async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target
   const perFile = await readSqlFile(connection, '11_batch_file_checks', { day: daySlot(target) });
   const severalRanks = perFile.filter((r) => r.several_documents).map((r) => Number(r.file_rank));
   if (severalRanks.length > 0) await runSqlFile(connection, '14_drop_batch_files', { ranks: sqlIntegerList(severalRanks) });
-  // One statement appends the batch to pings: a batch that fails leaves pings as it was.
+  // One statement appends the batch to pings, or writes its winners to a new file that counts only
+  // once written: a batch that fails leaves nothing behind.
+  const result = emptyResult();
   if (target.keep === 'all') await runSqlFile(connection, '15_append_batch');
   else {
-    await runSqlFile(connection, '16_append_batch_kept', {
+    const file = target.keep.nextFile();
+    await runSqlFile(connection, '16_keep_batch_winners', {
       ...ruleSlots(target.keep.rule),
       day: daySlot(target),
+      kept_file: sqlString(file),
     });
+    result.keptFiles.push(file);
   }
   const byKey = new Map(perFile.map((r) => [String(r.source_key), r]));
-  const result = emptyResult();
   const quiet: ReadyFile[] = [];
   for (const file of files) {
     const row = byKey.get(file.input.sourceKey);
@@ -132,6 +152,7 @@ function addResult(total: BatchResult, one: BatchResult): void {
   total.outsideDay += one.outsideDay;
   total.otherEntities += one.otherEntities;
   total.skipped.push(...one.skipped);
+  total.keptFiles.push(...one.keptFiles);
 }
 
 /** A skip entry for a file DuckDB refused, in the user's terms (the key, not the cache path). */

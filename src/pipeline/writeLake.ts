@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { ConflictError, OutputError, RtlakeError, oneLine } from '../errors.js';
 import { joinKey, type Location } from '../location.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { sqlInteger, sqlString } from '../db/sqlText.js';
+import { sqlString, sqlStringList } from '../db/sqlText.js';
 import type { RetryCounter, RetryPolicy } from '../retry.js';
 import { downloadObject } from '../s3/objectFiles.js';
 import { probeConditionalWrites } from '../s3/probeConditionalWrites.js';
 import { putObjectFile, type WriteCondition } from '../s3/putObjectFile.js';
 import { describeS3Error, isPreconditionFailed } from '../s3/s3Errors.js';
-import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
+import { ruleSlots, type DedupeRule } from './dedupeRule.js';
 import type { Day } from './dayMode.js';
 import type { Reporter } from './reporter.js';
 
@@ -125,6 +125,7 @@ async function readExisting(
   const result = new Map<string, ExistingPartition>();
   const { out } = options;
   let n = 0;
+  const merged: string[] = [];
   for (const t of touched) {
     const rel = partitionPath(t.year, t.month, t.day);
     const entry: ExistingPartition = { ...t };
@@ -149,7 +150,8 @@ async function readExisting(
     }
     if (entry.file && !options.day) {
       try {
-        await runSqlFile(connection, '35_read_partition', { file: sqlString(entry.file) });
+        await readSqlFile(connection, '36_check_partition', { file: sqlString(entry.file) });
+        merged.push(entry.file);
       } catch (err) {
         throw new OutputError(
           `the existing partition ${out.uri}/${rel}/${partitionFile} cannot be read (${oneLine(err)}); move it aside and re-run to rebuild that day`,
@@ -158,6 +160,7 @@ async function readExisting(
     }
     result.set(rel, entry);
   }
+  if (merged.length > 0) await runSqlFile(connection, '35_lake_existing', { files: sqlStringList(merged) });
   return result;
 }
 
@@ -176,8 +179,7 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
   }));
   reporter.stage('merging partitions', touched.length);
   const existing = await readExisting(connection, touched, options);
-  await runSqlFile(connection, '30_merge_lake');
-  await runSqlFile(connection, '20_dedupe', dedupeSlots(options.rule, 'lake_candidates', 'lake_merged', 'TEMP TABLE'));
+  await runSqlFile(connection, '30_merge_lake', ruleSlots(options.rule));
   await runSqlFile(connection, '31_partition_changes');
   const changes = await readSqlFile(connection, '32_partition_report');
   const already = await readSqlFile(connection, '33_rows_already_in_lake');
