@@ -24,9 +24,6 @@ CREATE TABLE IF NOT EXISTS pings (
   entity_index          INTEGER
 );
 
--- Every key this run will load (filled by sql/05_list_files.sql, ranked by sql/06_rank_files.sql).
-CREATE OR REPLACE TEMP TABLE listed_keys (source_key VARCHAR);
-
 -- Rows already in the lake partitions this run touches: none until sql/35_lake_existing.sql points
 -- this view at their Parquet files.
 CREATE OR REPLACE TEMP VIEW lake_existing AS SELECT * FROM pings LIMIT 0;

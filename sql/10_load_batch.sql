@@ -4,14 +4,15 @@
 -- text and cast here, because real feeds carry integers where floats are expected, numbers as
 -- strings, explicit nulls and absent fields. Unknown fields are ignored. Only leaf fields are
 -- projected (materialising whole entity structs costs twice the time).
--- Makes: load_keys (each file's path, source key and file_rank from load_files) and batch_pings
--- (file_rank and 0-based entity_index are the lineage). Both are replaced per batch.
+-- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
+-- batch: an integer that orders like the key, so the batch's dedupe sorts integers, not ~90-byte
+-- keys sharing a long prefix) and batch_pings (lineage: file_rank, 0-based entity_index). Both are
+-- replaced per batch.
 -- A file that adds no row here (no vehicle entity, no header, empty) is examined by
 -- sql/12_check_files.sql; a file with vehicles but without a header is removed by the loader.
 CREATE OR REPLACE TEMP TABLE load_keys AS
-SELECT k.file_path, k.source_key, f.file_rank
-FROM (VALUES {{keys}}) AS k(file_path, source_key)
-JOIN load_files AS f USING (source_key);
+SELECT file_path, source_key, row_number() OVER (ORDER BY source_key, file_path)::INTEGER AS file_rank
+FROM (VALUES {{keys}}) AS k(file_path, source_key);
 
 CREATE OR REPLACE TEMP TABLE batch_pings AS
 WITH entities AS (

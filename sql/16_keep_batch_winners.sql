@@ -5,11 +5,12 @@
 -- a fraction of the rows (a ping is re-published in ~4 consecutive snapshots, which mostly share a
 -- batch). Rows that cannot be placed (no vehicle id, no timestamp) and, in day mode, rows of other
 -- days ({{day}} is NULL otherwise) were counted by sql/11_batch_file_checks.sql and are not kept.
--- Reads: batch_pings. Makes: {{kept_file}}, a Parquet file in the run's work folder (compressed, so
--- a full day's winners take ~150 MB of disk instead of ~1.3 GB of DuckDB memory).
+-- Reads: batch_pings, load_keys. Makes: {{kept_file}}, a Parquet file in the run's work folder
+-- shaped like pings (compressed: a full day's winners take ~150 MB of disk, not ~1.3 GB of memory).
 COPY (
-  SELECT b.*
+  SELECT b.* EXCLUDE (file_rank), k.source_key
   FROM batch_pings AS b
+  JOIN load_keys AS k USING (file_rank)
   SEMI JOIN (
     SELECT file_rank, entity_index
     FROM batch_pings

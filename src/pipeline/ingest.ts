@@ -130,17 +130,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     }
   };
   try {
-    const listing = await listInputs(options.sources, options.glob, () => options.s3!(), {
-      reporter,
-      ...(options.policy ? { policy: options.policy } : {}),
-      counter,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.day ? { day: daySources(options.sources, options.day.day, options.day.layout, options.day.windowSeconds) } : {}),
-    });
-    const listSeconds = secondsSince(started);
-    const loadStarted = now();
-    await createLoadTables(db.connection, listing.inputs.map((i) => i.sourceKey));
-
+    await createLoadTables(db.connection);
     const fetchOptions: FetchOptions = {
       cacheDir: options.cacheDir,
       workDir,
@@ -149,7 +139,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.policy ? { policy: options.policy } : {}),
       counter,
     };
-    const skipped: SkippedKey[] = [...listing.duplicateKeys];
+    const skipped: SkippedKey[] = [];
     const failed: FailedKey[] = [];
     let loaded = 0;
     let rows = 0;
@@ -158,12 +148,48 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     let outsideDay = 0;
     let otherEntities = 0;
     let bytes = 0;
-    let accounted = listing.duplicateKeys.length;
-    const total = listing.inputs.length + listing.duplicateKeys.length;
-    reporter.stage(options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading', total);
+    let accounted = 0;
+    let total: number | undefined;
+    const progress = () => {
+      if (total !== undefined) reporter.progress(accounted, total);
+    };
 
-    // Fetchers fill `ready`; the loader drains it in batches. The loader runs DuckDB work on its
-    // own threads, so fetching continues while a batch is parsed.
+    // The listing feeds `queue` page by page, so fetching starts with the first page; fetchers
+    // fill `ready`; the loader drains it in batches. DuckDB parses on its own threads, so listing
+    // and fetching go on while a batch is parsed.
+    const queue: InputObject[] = [];
+    let listingDone = false;
+    const inputWaiters: (() => void)[] = [];
+    const notifyInputs = () => {
+      for (const w of inputWaiters.splice(0)) w();
+    };
+    let listSeconds = 0;
+    const listingRun = listInputs(options.sources, options.glob, () => options.s3!(), {
+      reporter,
+      ...(options.policy ? { policy: options.policy } : {}),
+      counter,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.day ? { day: daySources(options.sources, options.day.day, options.day.layout, options.day.windowSeconds) } : {}),
+      onInput: (input) => {
+        queue.push(input);
+        notifyInputs();
+      },
+    })
+      .then((listing) => {
+        listSeconds = secondsSince(started);
+        skipped.push(...listing.duplicateKeys);
+        accounted += listing.duplicateKeys.length;
+        total = listing.inputs.length + listing.duplicateKeys.length;
+        reporter.stage(options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading', total);
+        progress();
+        return listing;
+      })
+      .finally(() => {
+        listingDone = true;
+        notifyInputs();
+      });
+    const loadStarted = now();
+
     const ready: ReadyFile[] = [];
     let fetchersDone = false;
     let wake: (() => void) | null = null;
@@ -173,6 +199,9 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       w?.();
     };
     const batchFiles = options.batchFiles ?? 2000;
+    // Until the fetchers are done, a batch waits for at least a quarter of its files: small batches
+    // keep fewer duplicates together and pay the per-batch costs more often.
+    const minBatch = Math.max(1, Math.floor(batchFiles / 4));
     let keptCount = 0;
     const keptFiles: string[] = [];
     const target: BatchTarget = {
@@ -189,8 +218,13 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     let next = 0;
     let fatal: unknown = null;
     const worker = async () => {
-      while (next < listing.inputs.length && fatal === null) {
-        const input = listing.inputs[next++]!;
+      while (fatal === null) {
+        if (next >= queue.length) {
+          if (listingDone) return;
+          await new Promise<void>((resolve) => inputWaiters.push(resolve));
+          continue;
+        }
+        const input = queue[next++]!;
         try {
           const outcome = await fetchOne(input);
           if (outcome.kind === 'ready') {
@@ -200,7 +234,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
             if (outcome.kind === 'skipped') skipped.push(outcome.skipped);
             else failed.push(outcome.failed);
             accounted++;
-            reporter.progress(accounted, total);
+            progress();
           }
         } catch (err) {
           fatal ??= err;
@@ -219,9 +253,9 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
         if (ready.length < batchFiles && !fetchersDone) {
           await new Promise<void>((resolve) => {
             wake = resolve;
-            // Do not let a slow trickle of files wait for a full batch forever.
             setTimeout(resolve, 250);
           });
+          if (ready.length < minBatch && !fetchersDone) continue;
           if (ready.length === 0) continue;
         }
         const batch = ready.splice(0, batchFiles);
@@ -236,11 +270,15 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
         skipped.push(...result.skipped);
         bytes += batch.reduce((sum, f) => sum + f.bytes, 0);
         accounted += batch.length;
-        reporter.progress(accounted, total);
+        progress();
       }
     };
-    await Promise.all([fetchers, loader()]);
+    const [listed, fetched, drained] = await Promise.allSettled([listingRun, fetchers, loader()]);
+    if (listed.status === 'rejected') throw listed.reason;
+    if (fetched.status === 'rejected') throw fetched.reason;
+    if (drained.status === 'rejected') throw drained.reason;
     if (fatal !== null) throw fatal;
+    const listing = listed.value;
 
     if (!options.everyRow) await finishKeptRows(db.connection, keptFiles);
     const stats = (await readSqlFile(db.connection, '25_run_stats', {
@@ -253,7 +291,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       sources: options.sources.map((s) => s.uri),
       glob: options.glob,
       dedupe: { grain: options.rule.grain, keep: options.rule.keep, rule: describeRule(options.rule) },
-      keys_listed: total,
+      keys_listed: listing.inputs.length + listing.duplicateKeys.length,
       keys_ignored_by_glob: listing.ignoredByGlob,
       keys_loaded: loaded,
       keys_skipped: skipped.length,

@@ -78,12 +78,21 @@ async function listLocal(location: Extract<Location, { kind: 'local' }>): Promis
 /**
  * Lists every source (all pages of every S3 prefix, every file under every folder) and keeps the
  * objects whose file name matches the glob. An empty result is a NoInputError naming the sources.
+ * `onInput` hears of each kept object as soon as its page is listed, so fetching can start while
+ * the listing goes on (a 30,000-key day is 30 pages).
  */
 export async function listInputs(
   sources: Location[],
   glob: string,
   s3: () => S3Client,
-  options: { reporter: Reporter; policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; day?: DaySources },
+  options: {
+    reporter: Reporter;
+    policy?: RetryPolicy;
+    counter?: RetryCounter;
+    endpoint?: string;
+    day?: DaySources;
+    onInput?: (input: InputObject) => void;
+  },
 ): Promise<Listing> {
   const matches = makeNameMatcher(glob);
   const day = options.day;
@@ -93,30 +102,7 @@ export async function listInputs(
   const seen = new Set<string>();
   const byKey = new Map<string, string>();
   const duplicateKeys: SkippedKey[] = [];
-  for (const [index, location] of sources.entries()) {
-    const neighbour = day?.locations[index]?.neighbour ?? false;
-    let objects: InputObject[];
-    if (location.kind === 'local') {
-      // Day mode: a day's folder may simply not exist (the root is checked by the caller).
-      if (day && !(await stat(location.path).then(() => true, () => false))) continue;
-      objects = await listLocal(location);
-    } else {
-      options.reporter.stage(`listing ${location.uri}`);
-      const listedObjects = await listObjects(s3(), location.bucket, location.prefix, {
-        ...(options.policy ? { policy: options.policy } : {}),
-        ...(options.counter ? { counter: options.counter } : {}),
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        onPage: (n) => options.reporter.progress(n),
-      });
-      objects = listedObjects.map((o) => ({
-        sourceKey: o.key,
-        uri: `s3://${location.bucket}/${o.key}`,
-        size: o.size,
-        location,
-        etag: o.etag,
-        ...(o.storageClass ? { storageClass: o.storageClass } : {}),
-      }));
-    }
+  const accept = (location: Location, neighbour: boolean, objects: InputObject[]) => {
     listed += objects.length;
     for (const o of objects) {
       if (!matches(o.sourceKey)) continue;
@@ -133,6 +119,36 @@ export async function listInputs(
       }
       byKey.set(o.sourceKey, o.uri);
       inputs.push(o);
+      options.onInput?.(o);
+    }
+  };
+  for (const [index, location] of sources.entries()) {
+    const neighbour = day?.locations[index]?.neighbour ?? false;
+    if (location.kind === 'local') {
+      if (day && !(await stat(location.path).then(() => true, () => false))) continue;
+      accept(location, neighbour, await listLocal(location));
+    } else {
+      options.reporter.stage(`listing ${location.uri}`);
+      await listObjects(s3(), location.bucket, location.prefix, {
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.counter ? { counter: options.counter } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        onPage: (n, page) => {
+          options.reporter.progress(n);
+          accept(
+            location,
+            neighbour,
+            page.map((o) => ({
+              sourceKey: o.key,
+              uri: `s3://${location.bucket}/${o.key}`,
+              size: o.size,
+              location,
+              etag: o.etag,
+              ...(o.storageClass ? { storageClass: o.storageClass } : {}),
+            })),
+          );
+        },
+      });
     }
   }
   const where = sources.map((s) => s.uri).join(', ');

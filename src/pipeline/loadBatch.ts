@@ -41,16 +41,9 @@ function daySlot(target: BatchTarget): SqlFragment {
   return sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null));
 }
 
-/**
- * Creates the load tables, and load_files: every key the run will load, ranked in DuckDB's VARCHAR
- * order (the integer the dedupe sorts instead of the key).
- */
-export async function createLoadTables(connection: DuckDBConnection, sourceKeys: readonly string[]): Promise<void> {
+/** Creates the load tables. */
+export async function createLoadTables(connection: DuckDBConnection): Promise<void> {
   await runSqlFile(connection, '00_schema');
-  for (let i = 0; i < sourceKeys.length; i += 5000) {
-    await runSqlFile(connection, '05_list_files', { keys: sqlStringRows(sourceKeys.slice(i, i + 5000).map((k) => [k])) });
-  }
-  await runSqlFile(connection, '06_rank_files');
 }
 
 /** After the last batch: run_pings over the batches' winner files (ingest). */

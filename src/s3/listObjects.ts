@@ -19,7 +19,7 @@ export async function listObjects(
   client: S3Client,
   bucket: string,
   prefix: string,
-  options: { policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; onPage?: (count: number) => void } = {},
+  options: { policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; onPage?: (count: number, page: ListedObject[]) => void } = {},
 ): Promise<ListedObject[]> {
   const { ListObjectsV2Command } = s3Sdk();
   const out: ListedObject[] = [];
@@ -35,6 +35,7 @@ export async function listObjects(
     ).catch((err: unknown) => {
       throw describeS3Error(err, 'listing', `s3://${bucket}/${prefix}`, options.endpoint);
     });
+    const start = out.length;
     for (const item of page.Contents ?? []) {
       if (item.Key === undefined) continue;
       out.push({
@@ -44,7 +45,7 @@ export async function listObjects(
         ...(item.StorageClass ? { storageClass: item.StorageClass } : {}),
       });
     }
-    options.onPage?.(out.length);
+    options.onPage?.(out.length, out.slice(start));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return out;
