@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, symlink, writeFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, stat, symlink, writeFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { oneLine, RtlakeError } from '../errors.js';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
 import { getObjectBytes } from '../s3/getObjectBytes.js';
@@ -29,6 +29,38 @@ export interface FetchOptions {
   endpoint?: string;
   policy?: RetryPolicy;
   counter?: RetryCounter;
+  /** What the cache's folders held when this run first looked (see CacheIndex). */
+  cacheIndex?: CacheIndex;
+}
+
+/**
+ * The cache's folders as this run found them: one readdir per folder (256 of them) instead of two
+ * failing stat calls per object, and one mkdir per folder instead of one per object. On a fresh
+ * 30,000-object day those calls cost ~15 s of the main thread. Objects this run writes are not
+ * added: each key is fetched once per run.
+ */
+export class CacheIndex {
+  private readonly listed = new Map<string, Promise<Set<string>>>();
+  private readonly made = new Map<string, Promise<unknown>>();
+
+  has(dir: string, name: string): Promise<boolean> {
+    let names = this.listed.get(dir);
+    if (!names) {
+      names = readdir(dir).then((n) => new Set(n), () => new Set<string>());
+      this.listed.set(dir, names);
+    }
+    return names.then((set) => set.has(name));
+  }
+
+  ensureDir(dir: string): Promise<unknown> {
+    let made = this.made.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true, mode: 0o700 });
+      made.catch(() => this.made.delete(dir));
+      this.made.set(dir, made);
+    }
+    return made;
+  }
 }
 
 const globChars = /[*?[\]{}]/;
@@ -123,9 +155,15 @@ export async function fetchS3Object(client: S3Client, input: InputObject, option
     return { kind: 'skipped', skipped: { key: input.uri, reason: 'too_large', detail: `${input.size} bytes > ${options.maxObjectSize}` } };
   }
   const stem = cacheStem(input, options);
+  const index = options.cacheIndex;
   for (const candidate of [`${stem}.json.gz`, `${stem}.json`]) {
-    const size = await existing(candidate);
-    if (size !== null) return { kind: 'ready', file: { input, path: candidate, bytes: size } };
+    if (index) {
+      // Named by ETag and size, so a cached file is the listed object: its size is the object's.
+      if (await index.has(dirname(candidate), basename(candidate))) return { kind: 'ready', file: { input, path: candidate, bytes: input.size } };
+    } else {
+      const size = await existing(candidate);
+      if (size !== null) return { kind: 'ready', file: { input, path: candidate, bytes: size } };
+    }
   }
   let body: Buffer;
   let encoding: string | undefined;
@@ -153,7 +191,8 @@ export async function fetchS3Object(client: S3Client, input: InputObject, option
   const verdict = classifyHead(body.subarray(0, 64), /gzip/i.test(encoding ?? '') || /\.gz$/i.test(key), body.length);
   if ('reason' in verdict) return { kind: 'skipped', skipped: { key: input.uri, ...verdict } };
   const path = `${stem}.json${verdict.gzip ? '.gz' : ''}`;
-  await mkdir(join(stem, '..'), { recursive: true, mode: 0o700 });
+  if (index) await index.ensureDir(dirname(stem));
+  else await mkdir(dirname(stem), { recursive: true, mode: 0o700 });
   const partial = `${stem}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
   try {
     await writeFile(partial, body, { mode: 0o600 });

@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import type { RetryPolicy } from '../retry.js';
 import { describeRule, exactColumns, type DedupeRule } from './dedupeRule.js';
-import { fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
+import { CacheIndex, fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
 import { daySources, formatDay, type Day } from './dayMode.js';
 import { createLoadTables, finishKeptRows, loadBatch, type BatchTarget } from './loadBatch.js';
@@ -138,6 +138,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       counter,
+      cacheIndex: new CacheIndex(),
     };
     const skipped: SkippedKey[] = [];
     const failed: FailedKey[] = [];
