@@ -84,6 +84,7 @@ async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[],
 }
 
 async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {
+  if (target.keep !== 'all') return runWinnersBatch(connection, files, target, target.keep);
   await runSqlFile(connection, '10_load_batch', {
     files: sqlStringList(files.map((f) => f.path)),
     keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
@@ -92,28 +93,72 @@ async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target
   const perFile = await readSqlFile(connection, '11_batch_file_checks', { day: daySlot(target) });
   const severalRanks = perFile.filter((r) => r.several_documents).map((r) => Number(r.file_rank));
   if (severalRanks.length > 0) await runSqlFile(connection, '14_drop_batch_files', { ranks: sqlIntegerList(severalRanks) });
-  // One statement appends the batch to pings, or writes its winners to a new file that counts only
-  // once written: a batch that fails leaves nothing behind.
-  const result = emptyResult();
-  if (target.keep === 'all') await runSqlFile(connection, '15_append_batch');
-  else {
-    const file = target.keep.nextFile();
-    await runSqlFile(connection, '16_keep_batch_winners', {
-      ...ruleSlots(target.keep.rule),
-      day: daySlot(target),
-      kept_file: sqlString(file),
-    });
-    result.keptFiles.push(file);
+  // One statement appends the batch to pings: a batch that fails leaves pings as it was.
+  await runSqlFile(connection, '15_append_batch');
+  return accountFor(connection, files, perFile, (r) => Boolean(r.several_documents), target);
+}
+
+/**
+ * Ingest's batch: one streaming statement keeps the batch's winners (sql/13_batch_winners.sql) and
+ * counts every file; the winners go to a new Parquet file that counts only once written. A file
+ * holding several JSON documents is skipped, and the batch is read again without it: its rows may
+ * have beaten other files' rows.
+ */
+async function runWinnersBatch(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+  keep: Exclude<BatchTarget['keep'], 'all'>,
+): Promise<BatchResult> {
+  if (files.length === 0) return emptyResult();
+  const perFile = await readSqlFile(connection, '13_batch_winners', {
+    files: sqlStringList(files.map((f) => f.path)),
+    keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
+    max_object_size: sqlInteger(target.maxObjectSize),
+    ...ruleSlots(keep.rule),
+    day: daySlot(target),
+  });
+  const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
+  if (several.size > 0) {
+    await connection.run('DROP TABLE IF EXISTS batch_kept');
+    const rest = await runWinnersBatch(connection, files.filter((f) => !several.has(f.input.sourceKey)), target, keep);
+    for (const f of files) if (several.has(f.input.sourceKey)) rest.skipped.push(severalDocuments(f));
+    return rest;
   }
+  const file = keep.nextFile();
+  await runSqlFile(connection, '16_keep_batch_winners', { kept_file: sqlString(file) });
+  const result = await accountFor(
+    connection,
+    files,
+    perFile.filter((r) => Number(r.vehicles) > 0),
+    () => false,
+    target,
+  );
+  result.keptFiles.push(file);
+  return result;
+}
+
+function severalDocuments(file: ReadyFile): SkippedKey {
+  return { key: file.input.uri, reason: 'invalid_json', detail: 'more than one JSON document in the file (a snapshot is one object)' };
+}
+
+/** Turns per-file counts into the batch's result; files without vehicle rows are examined. */
+async function accountFor(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  perFile: Record<string, unknown>[],
+  isSeveral: (row: Record<string, unknown>) => boolean,
+  target: BatchTarget,
+): Promise<BatchResult> {
   const byKey = new Map(perFile.map((r) => [String(r.source_key), r]));
+  const result = emptyResult();
   const quiet: ReadyFile[] = [];
   for (const file of files) {
     const row = byKey.get(file.input.sourceKey);
     byKey.delete(file.input.sourceKey); // two files with one key (overlapping sources) count once
     if (row === undefined) quiet.push(file);
-    else if (row.several_documents) {
-      result.skipped.push({ key: file.input.uri, reason: 'invalid_json', detail: 'more than one JSON document in the file (a snapshot is one object)' });
-    } else {
+    else if (isSeveral(row)) result.skipped.push(severalDocuments(file));
+    else {
       result.loaded += 1;
       result.rows += Number(row.vehicles);
       result.missingVehicleId += Number(row.missing_vehicle_id);

@@ -105,3 +105,23 @@ describe('rtlake dedupe', () => {
     expect(s.dedupe.keep).toBe('earliest');
   });
 });
+
+describe('a file holding several JSON documents', () => {
+  it('is skipped as invalid_json, and the rows it would have beaten in its batch are kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtlake-several-'));
+    const day = join(dir, '2021', '09', '06');
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, '2021-09-06T00:00:11Z_VehiclePositions_enhanced.json.gz'), gzipSync(feed(T + 10, [ping('y1', T + 5, 'MANY')])));
+    // Newer feed, so its copy of y1@T+5 would win; but two documents in one file is not a snapshot.
+    const two = feed(T + 20, [ping('y1', T + 5, 'FEW')]);
+    writeFileSync(join(day, '2021-09-06T00:00:21Z_VehiclePositions_enhanced.json.gz'), gzipSync(`${two}\n${two}`));
+    const out = mkdtempSync(join(tmpdir(), 'rtlake-several-lake-'));
+    const r = await runCli(['ingest', '--source', dir, '--out', out, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = json<{ keys_loaded: number; skipped: { key: string; reason: string }[]; rows_read: number; rows_written: number }>(r);
+    expect(s.skipped.map((x) => [x.key.slice(-40), x.reason])).toEqual([['2021-09-06T00:00:21Z_VehiclePositions_enhanced.json.gz'.slice(-40), 'invalid_json']]);
+    expect([s.keys_loaded, s.rows_read, s.rows_written]).toEqual([1, 1, 1]);
+    const q = await runCli(['query', '--lake', out, '--format', 'json', '--quiet', 'SELECT vehicle_id, occupancy_status FROM vehicle_positions']);
+    expect(json<unknown[]>(q)).toEqual([{ vehicle_id: 'y1', occupancy_status: 'MANY' }]);
+  });
+});

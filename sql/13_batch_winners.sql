@@ -1,0 +1,124 @@
+-- Grain: batch_kept holds, of every entity of the batch's files (those with a header), the rows
+-- the dedupe rule can still keep (each ping's winner within the batch: the winner over the whole run
+-- is the winner among the batches' winners, because the rule is a total order), plus the few rows
+-- the loader must count: entities that are not vehicles, vehicles without an id or a usable
+-- timestamp, rows of other days in day mode ({{day}} is NULL otherwise), and each document's first
+-- entity, which carries the document's entity count. One streaming statement: the JSON is read
+-- once and the batch's ~1 M rows are never stored, only the ~1 in 4 that survive.
+-- Reads: the batch's local files {{files}} in ONE read_json (gzip chosen by the .gz name, which the
+-- loader guarantees matches the bytes), with the feed schema pinned as in sql/10_load_batch.sql.
+-- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
+-- batch, so the window sorts integers, not ~90-byte keys), batch_kept, and returns one row per file
+-- with rows: its documents, vehicle rows, rejected rows and rows outside the day.
+CREATE OR REPLACE TEMP TABLE load_keys AS
+SELECT file_path, source_key, row_number() OVER (ORDER BY source_key, file_path)::INTEGER AS file_rank
+FROM (VALUES {{keys}}) AS k(file_path, source_key);
+
+CREATE OR REPLACE TEMP TABLE batch_kept AS
+WITH documents AS (
+  SELECT
+    filename AS file_path,
+    header."timestamp" AS header_timestamp,
+    entity,
+    len(entity) AS doc_entities
+  FROM read_json(
+    {{files}},
+    format = 'auto',
+    records = true,
+    filename = true,
+    maximum_object_size = {{max_object_size}},
+    columns = {
+      header: 'STRUCT("timestamp" VARCHAR)',
+      entity: 'STRUCT(
+        id VARCHAR,
+        vehicle STRUCT(
+          current_status VARCHAR,
+          current_stop_sequence VARCHAR,
+          occupancy_status VARCHAR,
+          position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
+          stop_id VARCHAR,
+          "timestamp" VARCHAR,
+          trip STRUCT(
+            direction_id VARCHAR,
+            route_id VARCHAR,
+            schedule_relationship VARCHAR,
+            start_date VARCHAR,
+            start_time VARCHAR,
+            trip_id VARCHAR
+          ),
+          vehicle STRUCT(id VARCHAR, label VARCHAR)
+        )
+      )[]'
+    }
+  )
+  WHERE header IS NOT NULL
+),
+entities AS (
+  SELECT
+    file_path, header_timestamp,
+    doc_entities,
+    unnest(entity) AS e,
+    generate_subscripts(entity, 1) - 1 AS entity_index
+  FROM documents
+),
+rows AS (
+  SELECT
+    TRY(to_timestamp(TRY_CAST(header_timestamp AS DOUBLE)))    AS feed_timestamp,
+    e.vehicle.vehicle.id                                       AS vehicle_id,
+    e.vehicle.current_status                                   AS current_status,
+    TRY_CAST(TRY_CAST(e.vehicle.current_stop_sequence AS DOUBLE) AS INTEGER) AS current_stop_sequence,
+    e.vehicle.occupancy_status                                 AS occupancy_status,
+    to_finite_double(e.vehicle.position.bearing)          AS bearing,
+    to_finite_double(e.vehicle.position.latitude)          AS latitude,
+    to_finite_double(e.vehicle.position.longitude)          AS longitude,
+    e.vehicle.stop_id                                          AS stop_id,
+    TRY(to_timestamp(TRY_CAST(e.vehicle."timestamp" AS DOUBLE))) AS "timestamp",
+    TRY_CAST(TRY_CAST(e.vehicle.trip.direction_id AS DOUBLE) AS INTEGER) AS direction_id,
+    e.vehicle.trip.route_id                                    AS route_id,
+    e.vehicle.trip.schedule_relationship                       AS schedule_relationship,
+    e.vehicle.trip.start_date                                  AS start_date,
+    e.vehicle.trip.start_time                                  AS start_time,
+    e.vehicle.trip.trip_id                                     AS trip_id,
+    e.vehicle.vehicle.label                                    AS label,
+    k.file_rank                                                AS file_rank,
+    entity_index::INTEGER                                      AS entity_index,
+    -- The first entity of each document carries the document's entity count.
+    CASE WHEN entity_index = 0 THEN doc_entities END AS doc_entities,
+    e.vehicle IS NOT NULL AS is_vehicle
+  FROM entities
+  JOIN load_keys AS k USING (file_path)
+),
+marked AS (
+  SELECT *, is_vehicle AND vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL AND ({{day}} IS NULL OR utc_date("timestamp") = {{day}}) AS keepable
+  FROM rows
+)
+-- The rule of sql/20_dedupe.sql (file_rank orders like source_key within the batch). A group holds
+-- only keepable rows or none: the others have no vehicle id or timestamp, or another day's timestamp.
+SELECT
+  *,
+  keepable AND row_number() OVER (
+    PARTITION BY vehicle_id, "timestamp"{{exact_columns}}
+    ORDER BY
+      feed_timestamp {{direction}} NULLS LAST,
+      file_rank {{direction}} NULLS LAST,
+      entity_index {{direction}} NULLS LAST
+  ) = 1 AS winner
+FROM marked
+QUALIFY winner OR NOT keepable OR doc_entities IS NOT NULL;
+
+SELECT
+  k.source_key,
+  f.*
+FROM (
+  SELECT
+    file_rank,
+    count(doc_entities)                                                   AS documents,
+    sum(doc_entities) - count(*) FILTER (WHERE NOT is_vehicle)            AS vehicles,
+    count(*) FILTER (WHERE is_vehicle AND vehicle_id IS NULL)             AS missing_vehicle_id,
+    count(*) FILTER (WHERE is_vehicle AND vehicle_id IS NOT NULL AND "timestamp" IS NULL) AS missing_timestamp,
+    count(*) FILTER (WHERE is_vehicle AND vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL
+                       AND NOT keepable)                                  AS outside_day
+  FROM batch_kept
+  GROUP BY file_rank
+) AS f
+JOIN load_keys AS k USING (file_rank);
