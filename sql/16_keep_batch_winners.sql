@@ -1,5 +1,5 @@
 -- Grain: one row per ping the batch's files can still contribute: batch_kept's winners (see
--- sql/13_batch_winners.sql). Reads: batch_kept, load_keys. Makes: {{kept_file}}, a Parquet file in
+-- sql/10_load_batch.sql). Reads: batch_kept, load_keys. Makes: {{kept_file}}, a Parquet file in
 -- the run's work folder shaped like pings (compressed: a full day's winners take ~150 MB of disk
 -- instead of ~1.3 GB of DuckDB memory). 
 COPY (

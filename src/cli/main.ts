@@ -51,6 +51,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       process.stderr.write(`rtlake: ${oneLine(err)}\n`);
       return err.exitCode;
     }
+    if (/Out of Memory Error/.test(oneLine(err))) {
+      // Ingest turns this into a ResourceError itself; dedupe and the workbench over raw sources
+      // hold every row read, so a large archive can exceed DuckDB's share there.
+      process.stderr.write(
+        `rtlake: DuckDB ran out of memory (${oneLine(err).slice(0, 120)}); over raw sources every row is held: narrow --glob, or ingest first and open the lake with --lake\n`,
+      );
+      return ExitCode.resources;
+    }
     process.stderr.write(`rtlake: internal error: ${oneLine(err)} (please report this)\n`);
     if (process.env.RTLAKE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     return ExitCode.internal;

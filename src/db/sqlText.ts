@@ -43,11 +43,6 @@ export function sqlStringRows(rows: readonly (readonly string[])[]): SqlFragment
   return new SqlFragment(rows.map((row) => `(${row.map((v) => quotedString(v)).join(', ')})`).join(', '));
 }
 
-/** A list literal of integers: [1, 2]. */
-export function sqlIntegerList(values: readonly number[]): SqlFragment {
-  return new SqlFragment(`[${values.map((v) => sqlInteger(v).text).join(', ')}]`);
-}
-
 /** A DATE literal from its parts (checked integers), or a typed NULL for none. */
 export function sqlDate(date: { year: number; month: number; day: number } | null): SqlFragment {
   if (date === null) return new SqlFragment('CAST(NULL AS DATE)');

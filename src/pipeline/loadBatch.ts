@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { oneLine } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { type SqlFragment, sqlDate, sqlString, sqlInteger, sqlIntegerList, sqlStringList, sqlStringRows } from '../db/sqlText.js';
+import { type SqlFragment, sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../db/sqlText.js';
 import type { Day } from './dayMode.js';
 import { ruleSlots, type DedupeRule } from './dedupeRule.js';
 import type { ReadyFile } from './fetchInputs.js';
@@ -83,58 +83,39 @@ async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[],
   return result;
 }
 
+/**
+ * One streaming statement reads the batch (sql/10_load_batch.sql, sql/11 or 13) and then every file is
+ * counted (sql/14_batch_counts.sql). Ingest
+ * keeps the batch's winners in a new Parquet file that counts only once written; dedupe reports and
+ * the workbench append every row to pings. A file holding several JSON documents is skipped, and
+ * the batch is read again without it: its rows may have beaten other files' rows.
+ */
 async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {
-  if (target.keep !== 'all') return runWinnersBatch(connection, files, target, target.keep);
+  if (files.length === 0) return emptyResult();
   await runSqlFile(connection, '10_load_batch', {
     files: sqlStringList(files.map((f) => f.path)),
     keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
     max_object_size: sqlInteger(target.maxObjectSize),
-  });
-  const perFile = await readSqlFile(connection, '11_batch_file_checks', { day: daySlot(target) });
-  const severalRanks = perFile.filter((r) => r.several_documents).map((r) => Number(r.file_rank));
-  if (severalRanks.length > 0) await runSqlFile(connection, '14_drop_batch_files', { ranks: sqlIntegerList(severalRanks) });
-  // One statement appends the batch to pings: a batch that fails leaves pings as it was.
-  await runSqlFile(connection, '15_append_batch');
-  return accountFor(connection, files, perFile, (r) => Boolean(r.several_documents), target);
-}
-
-/**
- * Ingest's batch: one streaming statement keeps the batch's winners (sql/13_batch_winners.sql) and
- * counts every file; the winners go to a new Parquet file that counts only once written. A file
- * holding several JSON documents is skipped, and the batch is read again without it: its rows may
- * have beaten other files' rows.
- */
-async function runWinnersBatch(
-  connection: DuckDBConnection,
-  files: ReadyFile[],
-  target: BatchTarget,
-  keep: Exclude<BatchTarget['keep'], 'all'>,
-): Promise<BatchResult> {
-  if (files.length === 0) return emptyResult();
-  const perFile = await readSqlFile(connection, '13_batch_winners', {
-    files: sqlStringList(files.map((f) => f.path)),
-    keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
-    max_object_size: sqlInteger(target.maxObjectSize),
-    ...ruleSlots(keep.rule),
     day: daySlot(target),
   });
+  if (target.keep === 'all') await runSqlFile(connection, '13_batch_every_row');
+  else await runSqlFile(connection, '11_batch_winners', ruleSlots(target.keep.rule));
+  const perFile = await readSqlFile(connection, '14_batch_counts');
   const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
   if (several.size > 0) {
     await connection.run('DROP TABLE IF EXISTS batch_kept');
-    const rest = await runWinnersBatch(connection, files.filter((f) => !several.has(f.input.sourceKey)), target, keep);
+    const rest = await runBatch(connection, files.filter((f) => !several.has(f.input.sourceKey)), target);
     for (const f of files) if (several.has(f.input.sourceKey)) rest.skipped.push(severalDocuments(f));
     return rest;
   }
-  const file = keep.nextFile();
-  await runSqlFile(connection, '16_keep_batch_winners', { kept_file: sqlString(file) });
-  const result = await accountFor(
-    connection,
-    files,
-    perFile.filter((r) => Number(r.vehicles) > 0),
-    () => false,
-    target,
-  );
-  result.keptFiles.push(file);
+  let keptFile: string | undefined;
+  if (target.keep === 'all') await runSqlFile(connection, '15_append_batch');
+  else {
+    keptFile = target.keep.nextFile();
+    await runSqlFile(connection, '16_keep_batch_winners', { kept_file: sqlString(keptFile) });
+  }
+  const result = await accountFor(connection, files, perFile.filter((r) => Number(r.vehicles) > 0), target);
+  if (keptFile) result.keptFiles.push(keptFile);
   return result;
 }
 
@@ -147,7 +128,6 @@ async function accountFor(
   connection: DuckDBConnection,
   files: ReadyFile[],
   perFile: Record<string, unknown>[],
-  isSeveral: (row: Record<string, unknown>) => boolean,
   target: BatchTarget,
 ): Promise<BatchResult> {
   const byKey = new Map(perFile.map((r) => [String(r.source_key), r]));
@@ -157,7 +137,6 @@ async function accountFor(
     const row = byKey.get(file.input.sourceKey);
     byKey.delete(file.input.sourceKey); // two files with one key (overlapping sources) count once
     if (row === undefined) quiet.push(file);
-    else if (isSeveral(row)) result.skipped.push(severalDocuments(file));
     else {
       result.loaded += 1;
       result.rows += Number(row.vehicles);
