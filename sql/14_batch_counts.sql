@@ -1,6 +1,17 @@
 -- Grain: one row per file of the batch that has entities: its documents (several mean the file is
 -- not one snapshot), vehicle rows, rejected rows and valid rows outside the day. Every row these
--- count is in batch_kept whichever statement made it. Reads: batch_kept, load_keys. Makes: nothing.
+-- count is in batch_kept whichever statement made it. Reads: batch_kept, load_keys.
+-- Makes: the view batch_out (batch_kept's rows shaped like pings, with is_vehicle and winner) for
+-- sql/15_append_batch.sql and sql/16_keep_batch_winners.sql, and returns the counts.
+CREATE OR REPLACE TEMP VIEW batch_out AS
+SELECT
+  b.feed_timestamp, b.vehicle_id, b.current_status, b.current_stop_sequence, b.occupancy_status,
+  b.bearing, b.latitude, b.longitude, b.stop_id, b."timestamp", b.direction_id, b.route_id,
+  b.schedule_relationship, b.start_date, b.start_time, b.trip_id, b.label,
+  k.source_key, b.entity_index, b.is_vehicle, b.winner
+FROM batch_kept AS b
+JOIN load_keys AS k USING (file_rank);
+
 SELECT
   k.source_key,
   f.*

@@ -1,15 +1,9 @@
 -- Grain: pings gets every vehicle row of the batch, as read (for `dedupe` and the workbench over
--- raw sources, which show every copy of a ping). Reads: batch_kept (sql/10_load_batch.sql with
--- every_row), load_keys. Makes: rows appended to pings, lineage (source_key, entity_index).
+-- raw sources, which show every copy of a ping). Reads: batch_out (sql/14_batch_counts.sql over
+-- sql/13_batch_every_row.sql's rows). Makes: rows appended to pings.
 INSERT INTO pings
-SELECT
-  b.feed_timestamp, b.vehicle_id, b.current_status, b.current_stop_sequence, b.occupancy_status,
-  b.bearing, b.latitude, b.longitude, b.stop_id, b."timestamp", b.direction_id, b.route_id,
-  b.schedule_relationship, b.start_date, b.start_time, b.trip_id, b.label,
-  k.source_key, b.entity_index
-FROM batch_kept AS b
-JOIN load_keys AS k USING (file_rank)
-WHERE b.is_vehicle;
+SELECT * EXCLUDE (is_vehicle, winner) FROM batch_out WHERE is_vehicle;
 
 -- The batch is done: free its rows before the next batch is read.
+DROP VIEW batch_out;
 DROP TABLE batch_kept;
