@@ -95,9 +95,10 @@ export interface LoadedRun {
 }
 
 /**
- * DuckDB's share of memory by default; beyond it pings spill to the run's private work folder. On a
- * 30,000-file day the whole process peaked at 935 MB (folder) and 1,013 MB (S3) with it: DuckDB's
- * JSON and Parquet buffers, Node and the SDK come on top. 320MB runs out of memory on such a day.
+ * DuckDB's share of memory by default; beyond it work spills to the run's private work folder. On a
+ * 30,000-file day the whole process peaked at 780–905 MB (folder) and 923–1,001 MB (S3) with it:
+ * DuckDB's JSON and Parquet buffers, Node and the SDK come on top. One batch (2,000 files) is in
+ * DuckDB at a time; the batches' winners wait on disk.
  */
 export const defaultMemoryLimit = '448MB';
 
