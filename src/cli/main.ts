@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, PartialFailureError, RtlakeError, oneLine } from '../errors.js';
+import { ExitCode, PartialFailureError, RtlakeError, isOutOfResources, oneLine } from '../errors.js';
 import { registerIngest } from './ingestCommand.js';
 import { registerDemo } from './demoCommand.js';
 import { registerTui } from './tuiCommand.js';
@@ -51,11 +51,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       process.stderr.write(`rtlake: ${oneLine(err)}\n`);
       return err.exitCode;
     }
-    if (/Out of Memory Error/.test(oneLine(err))) {
+    if (isOutOfResources(err)) {
       // Ingest turns this into a ResourceError itself; dedupe and the workbench over raw sources
       // hold every row read, so a large archive can exceed DuckDB's share there.
       process.stderr.write(
-        `rtlake: DuckDB ran out of memory (${oneLine(err).slice(0, 120)}); over raw sources every row is held: narrow --glob, or ingest first and open the lake with --lake\n`,
+        `rtlake: DuckDB ran out of memory or spill space (${oneLine(err).slice(0, 120)}); over raw sources every row is held: narrow --glob, or ingest first and open the lake with --lake\n`,
       );
       return ExitCode.resources;
     }

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, stat, symlink, writeFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, symlink, writeFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { oneLine, RtlakeError } from '../errors.js';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
@@ -30,7 +30,7 @@ export interface FetchOptions {
   policy?: RetryPolicy;
   counter?: RetryCounter;
   /** What the cache's folders held when this run first looked (see CacheIndex). */
-  cacheIndex?: CacheIndex;
+  cacheIndex: CacheIndex;
 }
 
 /**
@@ -134,14 +134,6 @@ function cacheStem(input: InputObject, options: FetchOptions): string {
   return join(options.cacheDir, 'objects', digest.slice(0, 2), digest);
 }
 
-async function existing(path: string): Promise<number | null> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * An S3 object, from the cache or fetched into it. A download lands under a temporary name and is
  * renamed into place only when whole, so the cache never serves a partial object.
@@ -155,15 +147,9 @@ export async function fetchS3Object(client: S3Client, input: InputObject, option
     return { kind: 'skipped', skipped: { key: input.uri, reason: 'too_large', detail: `${input.size} bytes > ${options.maxObjectSize}` } };
   }
   const stem = cacheStem(input, options);
-  const index = options.cacheIndex;
   for (const candidate of [`${stem}.json.gz`, `${stem}.json`]) {
-    if (index) {
-      // Named by ETag and size, so a cached file is the listed object: its size is the object's.
-      if (await index.has(dirname(candidate), basename(candidate))) return { kind: 'ready', file: { input, path: candidate, bytes: input.size } };
-    } else {
-      const size = await existing(candidate);
-      if (size !== null) return { kind: 'ready', file: { input, path: candidate, bytes: size } };
-    }
+    // Named by ETag and size, so a cached file is the listed object: its size is the object's.
+    if (await options.cacheIndex.has(dirname(candidate), basename(candidate))) return { kind: 'ready', file: { input, path: candidate, bytes: input.size } };
   }
   let body: Buffer;
   let encoding: string | undefined;
@@ -191,8 +177,7 @@ export async function fetchS3Object(client: S3Client, input: InputObject, option
   const verdict = classifyHead(body.subarray(0, 64), /gzip/i.test(encoding ?? '') || /\.gz$/i.test(key), body.length);
   if ('reason' in verdict) return { kind: 'skipped', skipped: { key: input.uri, ...verdict } };
   const path = `${stem}.json${verdict.gzip ? '.gz' : ''}`;
-  if (index) await index.ensureDir(dirname(stem));
-  else await mkdir(dirname(stem), { recursive: true, mode: 0o700 });
+  await options.cacheIndex.ensureDir(dirname(stem));
   const partial = `${stem}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
   try {
     await writeFile(partial, body, { mode: 0o600 });

@@ -2,17 +2,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PartialFailureError, ResourceError, oneLine } from '../errors.js';
+import { PartialFailureError, ResourceError, isOutOfResources, oneLine } from '../errors.js';
 import type { Location } from '../location.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
+import { sqlIdent } from '../db/sqlText.js';
 import type { RetryPolicy } from '../retry.js';
 import { describeRule, exactColumns, type DedupeRule } from './dedupeRule.js';
 import { CacheIndex, fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
 import { daySources, formatDay, type Day } from './dayMode.js';
 import { createLoadTables, finishKeptRows, loadBatch, type BatchTarget } from './loadBatch.js';
-import { sqlIdent } from '../db/sqlText.js';
 import type { Reporter } from './reporter.js';
 import type { FailedKey, SkippedKey } from './skipReasons.js';
 import { checkLocalOutput, lockLocalLake, writeLake, type PartitionResult } from './writeLake.js';
@@ -321,8 +321,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   try {
     return await ingestOnce(options);
   } catch (err) {
-    const text = err instanceof Error ? err.message : String(err);
-    if (/Out of Memory Error|could not allocate|No space left on device/i.test(text)) {
+    if (isOutOfResources(err)) {
       throw new ResourceError(
         `DuckDB ran out of memory or spill space within --memory-limit ${options.memoryLimit ?? defaultMemoryLimit} (${oneLine(err).slice(0, 160)}); raise --memory-limit, lower --threads, or free disk under ${tmpdir()}`,
         { cause: err },

@@ -84,10 +84,9 @@ async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[],
 }
 
 /**
- * One streaming statement reads the batch (sql/10_load_batch.sql, sql/11 or 13) and then every file is
- * counted (sql/14_batch_counts.sql). Ingest
- * keeps the batch's winners in a new Parquet file that counts only once written; dedupe reports and
- * the workbench append every row to pings. A file holding several JSON documents is skipped, and
+ * One streaming statement reads the batch (sql/10_load_batch.sql through sql/11 or 13), then every
+ * file is counted (sql/14_batch_counts.sql). Ingest keeps the batch's winners in a new Parquet file
+ * that counts only once written; dedupe reports and the workbench append every row to pings. A file holding several JSON documents is skipped, and
  * the batch is read again without it: its rows may have beaten other files' rows.
  */
 async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {

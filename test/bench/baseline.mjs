@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { listArchiveFiles, round } from './archiveFiles.mjs';
 import { copyDedupedPings } from './copyDedupedPings.mjs';
 
 const usage = 'usage: node test/bench/baseline.mjs --source DIR --out DIR [--threads N] [--memory-limit SIZE] [--format auto|unstructured|newline_delimited] [--files-from list|glob] [--profile FILE]';
@@ -184,19 +185,6 @@ function flattenProfile(node, depth = 0, out = []) {
   }
   for (const child of node.children ?? []) flattenProfile(child, node.operator_type ? depth + 1 : depth, out);
   return out;
-}
-
-/** Every archive file under root/YYYY/MM/DD/, sorted by key. */
-function listArchiveFiles(root) {
-  const out = [];
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && /\.json(\.gz)?$/.test(entry.name)) out.push(join(entry.parentPath, entry.name));
-  }
-  return out.sort();
-}
-
-function round(x) {
-  return Math.round(x * 1000) / 1000;
 }
 
 function fail(message) {

@@ -10,9 +10,10 @@
 import { DuckDBInstance, DuckDBTimestampTZValue } from '@duckdb/node-api';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { listArchiveFiles, round } from './archiveFiles.mjs';
 import { copyDedupedPings } from './copyDedupedPings.mjs';
 
 // Beyond DuckDB's TIMESTAMPTZ range (about ±290,000 years; e.g. an unset uint64) is NULL.
@@ -180,19 +181,6 @@ function toTimestamp(x) {
   const n = number(x);
   if (n === null || Math.abs(n) > MAX_EPOCH_SECONDS) return null;
   return new DuckDBTimestampTZValue(BigInt(Math.round(n * 1e6)));
-}
-
-/** Every archive file under root/YYYY/MM/DD/, sorted by key. */
-function listArchiveFiles(root) {
-  const out = [];
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && /\.json(\.gz)?$/.test(entry.name)) out.push(join(entry.parentPath, entry.name));
-  }
-  return out.sort();
-}
-
-function round(x) {
-  return Math.round(x * 1000) / 1000;
 }
 
 function fail(message) {
