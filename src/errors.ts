@@ -111,5 +111,10 @@ export class InterruptedError extends RtlakeError {
 /** First line of any thrown value's message, for one-line reports. */
 export function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ').slice(0, 500);
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, 500);
 }

@@ -37,7 +37,9 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
   }
   const s3Settings: S3Settings = {
     ...(endpoint ? { endpoint } : {}),
-    ...(flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ? { region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION } : {}),
+    ...((flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION)
+      ? { region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION }
+      : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),
     maxAttempts: 1, // rtlake retries itself, counting each retry for the summary
   };
@@ -57,7 +59,8 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
 
 export function parsePositiveInt(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
   return n;
 }
 
@@ -66,7 +69,15 @@ export function parseSize(text: string, flag: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(text);
   if (!m) throw new UsageError(`${flag} must be a size such as 64MiB, got "${text}"`);
   const unit = (m[2] ?? 'b').toLowerCase();
-  const factor: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  const factor: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    kib: 1024,
+    mb: 1e6,
+    mib: 1024 ** 2,
+    gb: 1e9,
+    gib: 1024 ** 3,
+  };
   return Math.floor(Number(m[1]) * factor[unit]!);
 }
 
@@ -78,8 +89,10 @@ export function parseLocations(values: string[] | undefined, flag: string): Loca
 /** --dedupe key|exact and --keep latest|earliest. Exact defaults to earliest, as MBTA's pipeline keeps. */
 export function parseRule(flags: { dedupe?: string; keep?: string }): DedupeRule {
   const grain = (flags.dedupe ?? 'key') as DedupeGrain;
-  if (grain !== 'key' && grain !== 'exact') throw new UsageError(`--dedupe must be key or exact, got "${flags.dedupe}"`);
+  if (grain !== 'key' && grain !== 'exact')
+    throw new UsageError(`--dedupe must be key or exact, got "${flags.dedupe}"`);
   const keep = (flags.keep ?? (grain === 'exact' ? 'earliest' : 'latest')) as Keep;
-  if (keep !== 'latest' && keep !== 'earliest') throw new UsageError(`--keep must be latest or earliest, got "${flags.keep}"`);
+  if (keep !== 'latest' && keep !== 'earliest')
+    throw new UsageError(`--keep must be latest or earliest, got "${flags.keep}"`);
   return { grain, keep };
 }

@@ -20,7 +20,9 @@ export function formatDedupeReport(r: DedupeReport): string {
   );
   const cols = Object.entries(r.conflicting_groups_by_column);
   if (cols.length) lines.push(`  differing columns: ${cols.map(([c, k]) => `${c} ${n(k)}`).join(', ')}`);
-  lines.push(`--dedupe key keeps ${n(r.rows_kept.key)} rows; --dedupe exact would keep ${n(r.rows_kept.exact)}`);
+  lines.push(
+    `--dedupe key keeps ${n(r.rows_kept.key)} rows; --dedupe exact would keep ${n(r.rows_kept.exact)}`,
+  );
   for (const ex of r.examples) {
     lines.push('');
     lines.push(
@@ -31,40 +33,50 @@ export function formatDedupeReport(r: DedupeReport): string {
       const values = Object.entries(c.values)
         .map(([k, v]) => `${k}=${v === null ? 'null' : String(v)}`)
         .join(' ');
-      lines.push(`  ${c.kept ? 'KEPT ' : '     '} feed ${c.feed_timestamp ?? 'null'}  ${c.source_key} #${c.entity_index}${values ? `  ${values}` : ''}`);
+      lines.push(
+        `  ${c.kept ? 'KEPT ' : '     '} feed ${c.feed_timestamp ?? 'null'}  ${c.source_key} #${c.entity_index}${values ? `  ${values}` : ''}`,
+      );
     }
   }
   return lines.join('\n');
 }
 
 export function registerDedupe(program: Command, io: { stdout: (s: string) => void }): void {
-  addSourceFlags(program.command('dedupe').description('report which duplicate rows the rule keeps, and why (writes nothing)'))
+  addSourceFlags(
+    program
+      .command('dedupe')
+      .description('report which duplicate rows the rule keeps, and why (writes nothing)'),
+  )
     .option('--vehicle <id>', 'only this vehicle_id')
     .option('--examples <n>', 'example groups to show', '3')
     .option('--json', 'print the report as one JSON object')
     .option('--quiet', 'no progress on stderr')
-    .action(async (flags: CommonFlags & { source?: string[]; vehicle?: string; examples: string; quiet?: boolean }) => {
-      const config = resolveConfig(flags);
-      const rule = parseRule(flags);
-      const workspace = await openWorkspace({
-        sources: parseLocations(flags.source, '--source'),
-        glob: flags.glob!,
-        rule,
-        concurrency: config.concurrency,
-        cacheDir: config.cacheDir,
-        maxObjectSize: config.maxObjectSize,
-        reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
-        s3: config.s3,
-        ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
-      });
-      try {
-        const report = await dedupeReport(workspace.db.connection, rule, {
-          ...(flags.vehicle !== undefined ? { vehicle: flags.vehicle } : {}),
-          examples: Math.max(0, Number.parseInt(flags.examples, 10) || 0),
+    .action(
+      async (
+        flags: CommonFlags & { source?: string[]; vehicle?: string; examples: string; quiet?: boolean },
+      ) => {
+        const config = resolveConfig(flags);
+        const rule = parseRule(flags);
+        const workspace = await openWorkspace({
+          sources: parseLocations(flags.source, '--source'),
+          glob: flags.glob!,
+          rule,
+          concurrency: config.concurrency,
+          cacheDir: config.cacheDir,
+          maxObjectSize: config.maxObjectSize,
+          reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
+          s3: config.s3,
+          ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         });
-        io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatDedupeReport(report));
-      } finally {
-        await workspace.dispose();
-      }
-    });
+        try {
+          const report = await dedupeReport(workspace.db.connection, rule, {
+            ...(flags.vehicle !== undefined ? { vehicle: flags.vehicle } : {}),
+            examples: Math.max(0, Number.parseInt(flags.examples, 10) || 0),
+          });
+          io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatDedupeReport(report));
+        } finally {
+          await workspace.dispose();
+        }
+      },
+    );
 }

@@ -21,39 +21,48 @@ export function registerDemo(program: Command, io: { stdout: (s: string) => void
     .option('--endpoint <url>', 'S3-compatible endpoint, when --out is s3://')
     .option('--json', 'print one JSON summary on stdout')
     .option('--quiet', 'no progress on stderr')
-    .action(async (flags: { out: string; keep?: string; dedupe?: string; endpoint?: string; json?: boolean; quiet?: boolean }) => {
-      const config = resolveConfig(flags);
-      const out = parseLocation(flags.out, '--out');
-      const summary = await ingest({
-        sources: [parseLocation(demoSampleDir, '--source')],
-        out,
-        glob: defaultGlob,
-        rule: parseRule(flags),
-        concurrency: config.concurrency,
-        cacheDir: config.cacheDir,
-        maxObjectSize: config.maxObjectSize,
-        strict: false,
-        reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
-        s3: config.s3,
-        ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
-      });
-      if (flags.json) {
-        io.stdout(JSON.stringify(summary, null, 2));
-        return;
-      }
-      const lake = out.uri;
-      io.stdout(
-        [
-          `rtlake demo: ${summary.keys_loaded} real MBTA snapshot files, ${summary.rows_read.toLocaleString('en-US')} pings read, ` +
-            `${summary.duplicates_dropped.toLocaleString('en-US')} duplicates dropped, lake in ${lake}/vehicle_positions/`,
-          '',
-          formatIngestSummary(summary),
-          '',
-          'Try next:',
-          `  npx rtlake query --lake ${lake} "SELECT route_id, count(*) AS pings FROM vehicle_positions GROUP BY ALL ORDER BY pings DESC LIMIT 10"`,
-          `  npx rtlake dedupe --source ${demoSampleDir}   # which duplicate row was kept, and why`,
-          `  npx rtlake tui --lake ${lake}                   # the terminal SQL workbench`,
-        ].join('\n'),
-      );
-    });
+    .action(
+      async (flags: {
+        out: string;
+        keep?: string;
+        dedupe?: string;
+        endpoint?: string;
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
+        const config = resolveConfig(flags);
+        const out = parseLocation(flags.out, '--out');
+        const summary = await ingest({
+          sources: [parseLocation(demoSampleDir, '--source')],
+          out,
+          glob: defaultGlob,
+          rule: parseRule(flags),
+          concurrency: config.concurrency,
+          cacheDir: config.cacheDir,
+          maxObjectSize: config.maxObjectSize,
+          strict: false,
+          reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
+          s3: config.s3,
+          ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
+        });
+        if (flags.json) {
+          io.stdout(JSON.stringify(summary, null, 2));
+          return;
+        }
+        const lake = out.uri;
+        io.stdout(
+          [
+            `rtlake demo: ${summary.keys_loaded} real MBTA snapshot files, ${summary.rows_read.toLocaleString('en-US')} pings read, ` +
+              `${summary.duplicates_dropped.toLocaleString('en-US')} duplicates dropped, lake in ${lake}/vehicle_positions/`,
+            '',
+            formatIngestSummary(summary),
+            '',
+            'Try next:',
+            `  npx rtlake query --lake ${lake} "SELECT route_id, count(*) AS pings FROM vehicle_positions GROUP BY ALL ORDER BY pings DESC LIMIT 10"`,
+            `  npx rtlake dedupe --source ${demoSampleDir}   # which duplicate row was kept, and why`,
+            `  npx rtlake tui --lake ${lake}                   # the terminal SQL workbench`,
+          ].join('\n'),
+        );
+      },
+    );
 }

@@ -25,7 +25,10 @@ interface ExportFlags extends LakeFlags {
 function splitTo(flags: ExportFlags): { destination: string; until?: string } {
   const values = flags.to ?? [];
   const days = values.filter((v) => dayShape.test(v));
-  const places = [...values.filter((v) => !dayShape.test(v)), ...(flags.out !== undefined ? [flags.out] : [])];
+  const places = [
+    ...values.filter((v) => !dayShape.test(v)),
+    ...(flags.out !== undefined ? [flags.out] : []),
+  ];
   if (places.length !== 1) {
     throw new UsageError(
       places.length === 0
@@ -38,14 +41,36 @@ function splitTo(flags: ExportFlags): { destination: string; until?: string } {
 }
 
 export function registerExport(program: Command, io: { stdout: (s: string) => void }): void {
-  addLakeFlags(program.command('export').description('export some UTC days of the lake to one Parquet, CSV or JSON-lines file (a folder or S3)'))
+  addLakeFlags(
+    program
+      .command('export')
+      .description(
+        'export some UTC days of the lake to one Parquet, CSV or JSON-lines file (a folder or S3)',
+      ),
+  )
     .option('--date <YYYY-MM-DD>', 'one UTC day')
-    .option('--from <YYYY-MM-DD>', 'first UTC day (to the lake\'s last day unless --to YYYY-MM-DD ends the range)')
-    .option('--to <folder | s3://bucket/prefix | file | YYYY-MM-DD>', 'the destination; a day here ends the --from range', collect)
+    .option(
+      '--from <YYYY-MM-DD>',
+      "first UTC day (to the lake's last day unless --to YYYY-MM-DD ends the range)",
+    )
+    .option(
+      '--to <folder | s3://bucket/prefix | file | YYYY-MM-DD>',
+      'the destination; a day here ends the --from range',
+      collect,
+    )
     .option('--out <folder | s3://bucket/prefix | file>', 'the destination (same as --to)')
-    .option('--where <sql>', 'keep rows where this SQL expression is true, e.g. "route_id = \'Red\'" (runs in a read-only session over the chosen days)')
-    .option('--columns <a,b,…>', 'columns to export, in this order (default: every column but year/month/day)')
-    .option('--format <parquet|csv|jsonl>', 'file format; json and ndjson mean jsonl (default: from the file name, else parquet)')
+    .option(
+      '--where <sql>',
+      'keep rows where this SQL expression is true, e.g. "route_id = \'Red\'" (runs in a read-only session over the chosen days)',
+    )
+    .option(
+      '--columns <a,b,…>',
+      'columns to export, in this order (default: every column but year/month/day)',
+    )
+    .option(
+      '--format <parquet|csv|jsonl>',
+      'file format; json and ndjson mean jsonl (default: from the file name, else parquet)',
+    )
     .action(async (flags: ExportFlags) => {
       const { destination, until } = splitTo(flags);
       if (flags.date !== undefined && (flags.from !== undefined || until !== undefined)) {
@@ -61,13 +86,18 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
       if (format !== undefined && !exportFormats.includes(format as ExportFormat)) {
         throw new UsageError(`--format must be ${exportFormats.join(', ')}, got "${flags.format}"`);
       }
-      const columns = flags.columns?.split(',').map((c) => c.trim()).filter(Boolean);
+      const columns = flags.columns
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
       if (flags.columns !== undefined && columns!.length === 0) throw new UsageError('--columns is empty');
       const { stage } = lakeContext(flags);
       const summary = await exportLake({
         ...stage,
         destination: parseLocation(destination, '--to'),
-        ...(from !== undefined ? { from: parseDay(from, flags.date !== undefined ? '--date' : '--from') } : {}),
+        ...(from !== undefined
+          ? { from: parseDay(from, flags.date !== undefined ? '--date' : '--from') }
+          : {}),
         ...(to !== undefined ? { to: parseDay(to, flags.date !== undefined ? '--date' : '--to') } : {}),
         ...(format !== undefined ? { format: format as ExportFormat } : {}),
         ...(flags.where !== undefined ? { where: flags.where } : {}),

@@ -15,7 +15,9 @@ const io = {
 
 export function buildProgram(): Command {
   const program = new Command('rtlake')
-    .description('GTFS-realtime VehiclePositions archives (S3 or a folder) -> deduplicated, partitioned Parquet lake')
+    .description(
+      'GTFS-realtime VehiclePositions archives (S3 or a folder) -> deduplicated, partitioned Parquet lake',
+    )
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
@@ -39,7 +41,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return ExitCode.ok;
       return ExitCode.usage; // commander already printed its one-line message
     }
     if (err instanceof PartialFailureError) {

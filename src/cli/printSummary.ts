@@ -18,13 +18,17 @@ export function formatIngestSummary(s: IngestSummary): string {
   );
   lines.push(`dedupe: ${s.dedupe.rule}`);
   for (const p of s.partitions) {
-    lines.push(`  ${p.status === 'written' ? 'wrote    ' : 'unchanged'} ${p.path}  ${n(p.rows)} rows (was ${n(p.rows_before)})`);
+    lines.push(
+      `  ${p.status === 'written' ? 'wrote    ' : 'unchanged'} ${p.path}  ${n(p.rows)} rows (was ${n(p.rows_before)})`,
+    );
   }
   if (s.skipped.length) {
     lines.push('skipped:');
     for (const k of s.skipped.slice(0, 20)) lines.push(`  ${k.key}: ${k.reason} (${k.detail})`);
     if (s.skipped.length > 20) lines.push(`  … and ${s.skipped.length - 20} more (see --json)`);
   }
-  lines.push(`time: ${s.seconds.total}s (${n(s.rows_per_second)} rows/s)${s.retries ? `, ${s.retries} retries` : ''}`);
+  lines.push(
+    `time: ${s.seconds.total}s (${n(s.rows_per_second)} rows/s)${s.retries ? `, ${s.retries} retries` : ''}`,
+  );
   return lines.join('\n');
 }

@@ -45,7 +45,11 @@ async function printQuery(
       if (format === 'csv') write(`${row.map(csvCell).join(',')}\n`);
       else if (format === 'jsonl' || format === 'json') {
         const obj = Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]));
-        write(format === 'json' ? `${count === 0 ? '\n' : ',\n'}${JSON.stringify(obj)}` : `${JSON.stringify(obj)}\n`);
+        write(
+          format === 'json'
+            ? `${count === 0 ? '\n' : ',\n'}${JSON.stringify(obj)}`
+            : `${JSON.stringify(obj)}\n`,
+        );
       } else table.push(row.map(tableCell));
       count++;
     }
@@ -54,7 +58,11 @@ async function printQuery(
   if (format === 'json') write(count === 0 ? ']\n' : '\n]\n');
   if (format === 'table') {
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join(' | ')
+        .trimEnd();
     write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-+-')}\n`);
     for (const r of table) write(`${line(r)}\n`);
     write(`(${count} row${count === 1 ? '' : 's'})\n`);
@@ -66,37 +74,46 @@ export function registerQuery(program: Command, io: { stdout: (s: string) => voi
   addSourceFlags(
     program
       .command('query')
-      .description('run SQL over a lake (vehicle_positions) or raw sources (pings, vehicle_positions, duplicate_groups)')
+      .description(
+        'run SQL over a lake (vehicle_positions) or raw sources (pings, vehicle_positions, duplicate_groups)',
+      )
       .argument('<sql>', 'one SQL statement'),
   )
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given')
     .option('--format <table|csv|json|jsonl>', 'output format', 'table')
     .option('--quiet', 'no progress on stderr')
-    .action(async (sql: string, flags: CommonFlags & { source?: string[]; lake?: string; format: string; quiet?: boolean }) => {
-      const format = flags.format as Format;
-      if (!['table', 'csv', 'json', 'jsonl'].includes(format)) throw new UsageError(`--format must be table, csv, json or jsonl, got "${flags.format}"`);
-      if (!flags.lake && !flags.source?.length) throw new UsageError('give --lake (what ingest --out was given) or --source');
-      const config = resolveConfig(flags);
-      const workspace = await openWorkspace({
-        ...(flags.lake ? { lake: parseLocation(flags.lake, '--lake') } : {}),
-        ...(flags.source?.length ? { sources: flags.source.map((s) => parseLocation(s, '--source')) } : {}),
-        glob: flags.glob!,
-        rule: parseRule(flags),
-        concurrency: config.concurrency,
-        cacheDir: config.cacheDir,
-        maxObjectSize: config.maxObjectSize,
-        reporter: flags.quiet ? silentReporter : stderrReporter(),
-        s3: config.s3,
-        ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
-      });
-      try {
-        const write = (s: string) => void process.stdout.write(s);
-        await printQuery(workspace.db.connection, sql, format, write).catch((err: unknown) => {
-          throw new QueryError(`query failed: ${describeDuckDBError(err)}`, { cause: err });
+    .action(
+      async (
+        sql: string,
+        flags: CommonFlags & { source?: string[]; lake?: string; format: string; quiet?: boolean },
+      ) => {
+        const format = flags.format as Format;
+        if (!['table', 'csv', 'json', 'jsonl'].includes(format))
+          throw new UsageError(`--format must be table, csv, json or jsonl, got "${flags.format}"`);
+        if (!flags.lake && !flags.source?.length)
+          throw new UsageError('give --lake (what ingest --out was given) or --source');
+        const config = resolveConfig(flags);
+        const workspace = await openWorkspace({
+          ...(flags.lake ? { lake: parseLocation(flags.lake, '--lake') } : {}),
+          ...(flags.source?.length ? { sources: flags.source.map((s) => parseLocation(s, '--source')) } : {}),
+          glob: flags.glob!,
+          rule: parseRule(flags),
+          concurrency: config.concurrency,
+          cacheDir: config.cacheDir,
+          maxObjectSize: config.maxObjectSize,
+          reporter: flags.quiet ? silentReporter : stderrReporter(),
+          s3: config.s3,
+          ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         });
-      } finally {
-        await workspace.dispose();
-      }
-      void io;
-    });
+        try {
+          const write = (s: string) => void process.stdout.write(s);
+          await printQuery(workspace.db.connection, sql, format, write).catch((err: unknown) => {
+            throw new QueryError(`query failed: ${describeDuckDBError(err)}`, { cause: err });
+          });
+        } finally {
+          await workspace.dispose();
+        }
+        void io;
+      },
+    );
 }

@@ -25,16 +25,20 @@ export function ruleText(rule: DedupeRule): string {
 
 async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UsageError('the workbench needs a terminal (stdin and stdout a TTY); for scripts use rtlake query');
+    throw new UsageError(
+      'the workbench needs a terminal (stdin and stdout a TTY); for scripts use rtlake query',
+    );
   }
   const config = resolveConfig(flags);
   const rule = parseRule(flags);
   let lake: Location | undefined = flags.lake ? parseLocation(flags.lake, '--lake') : undefined;
-  const sources = flags.source && flags.source.length > 0 ? parseLocations(flags.source, '--source') : undefined;
+  const sources =
+    flags.source && flags.source.length > 0 ? parseLocations(flags.source, '--source') : undefined;
   let hint: string | undefined;
   if (noArguments) {
     if (existsSync(defaultDemoLake)) lake = parseLocation(defaultDemoLake, '--lake');
-    else hint = 'empty workspace: run `rtlake demo` and start again, or `rtlake tui --lake <folder | s3://…>`';
+    else
+      hint = 'empty workspace: run `rtlake demo` and start again, or `rtlake tui --lake <folder | s3://…>`';
   }
   const workspace = await openWorkspace({
     ...(lake ? { lake } : {}),
@@ -68,10 +72,14 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
 
 export function registerTui(program: Command, _io: { stdout: (s: string) => void }): void {
   addSourceFlags(
-    program.command('tui').description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)'),
+    program
+      .command('tui')
+      .description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)'),
   )
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given (holds vehicle_positions/)')
-    .addOption(new Option('--latency-log <file>', 'append keystroke-to-frame times (ms) to a file').hideHelp())
+    .addOption(
+      new Option('--latency-log <file>', 'append keystroke-to-frame times (ms) to a file').hideHelp(),
+    )
     .action(async (flags: TuiFlags) => startTui(flags, !flags.lake && !flags.source));
   // `rtlake` alone opens the workbench.
   program.action(async () => startTui({ glob: defaultGlob }, true));

@@ -32,7 +32,9 @@ const kinds: Record<string, string> = {
 export function describeQueryError(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   // extractStatements wraps parser errors: "Failed to extract statements: Parser Error: …".
-  const m = /^([A-Za-z ]+?) Error: ([\s\S]*)$/.exec(text.trim().replace(/^Failed to extract statements:\s*/, ''));
+  const m = /^([A-Za-z ]+?) Error: ([\s\S]*)$/.exec(
+    text.trim().replace(/^Failed to extract statements:\s*/, ''),
+  );
   const kind = m ? (kinds[m[1]!] ?? `${m[1]!.toLowerCase()} error`) : 'error';
   const body = (m ? m[2]! : text)
     .split('\n')

@@ -28,7 +28,11 @@ export function cellText(v: DuckDBValue): Cell {
  * plus one to tell "500 of >500" from "500". DuckDB produces rows a chunk (2048) at a time, so at
  * most one chunk beyond the page is held. A later query on the same connection closes the stream.
  */
-export async function openQueryPage(connection: DuckDBConnection, sql: string, limit: number): Promise<QueryCursor> {
+export async function openQueryPage(
+  connection: DuckDBConnection,
+  sql: string,
+  limit: number,
+): Promise<QueryCursor> {
   const extracted = await connection.extractStatements(sql);
   if (extracted.count === 0) throw new Error('nothing to run: the text holds no SQL statement');
   for (let i = 0; i < extracted.count - 1; i++) {

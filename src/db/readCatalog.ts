@@ -17,7 +17,13 @@ export async function readCatalog(connection: DuckDBConnection): Promise<Catalog
     WHERE NOT c.internal AND c.database_name <> 'system'
     ORDER BY c.database_name, c.schema_name, c.table_name, c.column_index`);
   const out: CatalogRelation[] = [];
-  for (const [schema, name, kind, column, type] of reader.getRows() as [string, string, string, string, string][]) {
+  for (const [schema, name, kind, column, type] of reader.getRows() as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ][]) {
     let last = out[out.length - 1];
     if (!last || last.schema !== schema || last.name !== name) {
       last = { schema, name, kind: kind as 'table' | 'view', columns: [] };

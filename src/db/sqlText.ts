@@ -46,5 +46,7 @@ export function sqlStringRows(rows: readonly (readonly string[])[]): SqlFragment
 /** A DATE literal from its parts (checked integers), or a typed NULL for none. */
 export function sqlDate(date: { year: number; month: number; day: number } | null): SqlFragment {
   if (date === null) return new SqlFragment('CAST(NULL AS DATE)');
-  return new SqlFragment(`make_date(${sqlInteger(date.year).text}, ${sqlInteger(date.month).text}, ${sqlInteger(date.day).text})`);
+  return new SqlFragment(
+    `make_date(${sqlInteger(date.year).text}, ${sqlInteger(date.month).text}, ${sqlInteger(date.day).text})`,
+  );
 }

@@ -11,7 +11,11 @@ export interface RowBatch {
  * Runs one SQL statement and hands its rows to `onBatch` chunk by chunk (DuckDB's vector size), so
  * a result of any size streams in bounded memory.
  */
-export async function streamRows(connection: DuckDBConnection, sql: string, onBatch: (batch: RowBatch) => void | Promise<void>): Promise<void> {
+export async function streamRows(
+  connection: DuckDBConnection,
+  sql: string,
+  onBatch: (batch: RowBatch) => void | Promise<void>,
+): Promise<void> {
   const result = await connection.stream(sql);
   const columns = result.columnNames();
   const types = result.columnTypes().map((t) => t.toString());

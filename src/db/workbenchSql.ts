@@ -7,7 +7,10 @@ import { sqlIdent, sqlInteger, sqlString } from './sqlText.js';
 
 /** A statement fit for use as a subquery: trailing ';' and whitespace removed. */
 export function asSubquery(sql: string): string {
-  return sql.trim().replace(/;+\s*$/, '').trim();
+  return sql
+    .trim()
+    .replace(/;+\s*$/, '')
+    .trim();
 }
 
 export function sortedQuery(sql: string, column: string, direction: 'asc' | 'desc'): string {

@@ -47,7 +47,8 @@ put(`2022/01/01/${first}`, readFileSync(join(src, first)));
 const peak = '2022-07-05T12:35:16Z' + enhanced;
 put(`2022/07/05/${peak}`, readFileSync(join(src, peak)));
 // MBTA stored some older snapshots gzipped under a plain .json name: keep that quirk.
-const old = '2019-12-12T00_00_10_https___mbta_gtfs_s3_dev.s3.amazonaws.com_concentrate_VehiclePositions_enhanced.json';
+const old =
+  '2019-12-12T00_00_10_https___mbta_gtfs_s3_dev.s3.amazonaws.com_concentrate_VehiclePositions_enhanced.json';
 put(`2019/12/12/${old}`, gzipSync(readFileSync(join(src, old)), { level: 9 }));
 
 // 2. Derived consecutive snapshots after the first one.

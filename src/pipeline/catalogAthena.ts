@@ -16,7 +16,9 @@ export interface AthenaSummary extends LakeTable {
 /** Athena database and table names: lower-case letters, digits and underscores. */
 export function checkAthenaName(name: string, flag: string): string {
   if (!/^[a-z0-9_]{1,255}$/.test(name)) {
-    throw new UsageError(`${flag} "${name}" must be lower-case letters, digits and underscores (Athena's rule for names)`);
+    throw new UsageError(
+      `${flag} "${name}" must be lower-case letters, digits and underscores (Athena's rule for names)`,
+    );
   }
   return name;
 }
@@ -26,7 +28,10 @@ const ident = (name: string) => `\`${name.replaceAll('`', '``')}\``;
 
 /** A DDL string literal; characters Hive DDL would need escaped are refused rather than escaped. */
 function literal(text: string): string {
-  if (/['\\\n\r]/.test(text)) throw new UsageError(`cannot write ${JSON.stringify(text)} into Athena DDL: it contains a quote, backslash or line break`);
+  if (/['\\\n\r]/.test(text))
+    throw new UsageError(
+      `cannot write ${JSON.stringify(text)} into Athena DDL: it contains a quote, backslash or line break`,
+    );
   return `'${text}'`;
 }
 

@@ -47,11 +47,14 @@ export function defaultCopyDir(out: string): string {
 export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<DuckdbCatalogSummary> {
   const { lake, reporter } = options;
   const out = resolve(options.out);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.out)) throw new UsageError(`--out ${options.out}: the DuckDB catalog is a local file`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.out))
+    throw new UsageError(`--out ${options.out}: the DuckDB catalog is a local file`);
   reporter.stage('listing the lake');
   const partitions = await listLakePartitions(lake, options);
   if (partitions.length === 0) {
-    throw new NoInputError(`the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`);
+    throw new NoInputError(
+      `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
+    );
   }
   let root: string;
   let copy: DuckdbCatalogSummary['copy'] = null;
@@ -60,7 +63,12 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
   } else {
     root = resolve(options.copyDir ?? defaultCopyDir(out));
     const synced = await syncLakeCopy(partitions, root, { ...options, prune: true });
-    copy = { downloaded: synced.downloaded, reused: synced.reused, removed: synced.removed, bytes_downloaded: synced.bytes_downloaded };
+    copy = {
+      downloaded: synced.downloaded,
+      reused: synced.reused,
+      removed: synced.removed,
+      bytes_downloaded: synced.bytes_downloaded,
+    };
   }
   const glob = join(root, tableDir, 'year=*', 'month=*', 'day=*', partitionFile);
 
@@ -70,7 +78,9 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
   try {
     db = await openDatabase({ path: out });
   } catch (err) {
-    throw new OutputError(`cannot open ${out} for writing (${oneLine(err)}); close any program that has it open (Tableau, DBeaver, duckdb) and re-run`);
+    throw new OutputError(
+      `cannot open ${out} for writing (${oneLine(err)}); close any program that has it open (Tableau, DBeaver, duckdb) and re-run`,
+    );
   }
   try {
     await runSqlFile(db.connection, '61_duckdb_catalog', { glob: sqlString(glob) });

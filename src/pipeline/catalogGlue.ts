@@ -1,5 +1,10 @@
 import { UsageError } from '../errors.js';
-import { makeGlueClient, upsertGlueTable, type GlueSettings, type GlueUpsertResult } from '../s3/glueCatalog.js';
+import {
+  makeGlueClient,
+  upsertGlueTable,
+  type GlueSettings,
+  type GlueUpsertResult,
+} from '../s3/glueCatalog.js';
 import { checkAthenaName } from './catalogAthena.js';
 import { describeLakeTable, type LakeTable, type LakeTableOptions } from './catalogTable.js';
 

@@ -54,7 +54,9 @@ function parseRel(rel: string): Pick<LakePartition, 'year' | 'month' | 'day' | '
 /** Sub-folders named `<name>=<integer>` of a local folder. */
 async function hiveDirs(dir: string, name: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && new RegExp(`^${name}=\\d+$`).test(e.name)).map((e) => e.name);
+  return entries
+    .filter((e) => e.isDirectory() && new RegExp(`^${name}=\\d+$`).test(e.name))
+    .map((e) => e.name);
 }
 
 /**
@@ -65,8 +67,15 @@ async function hiveDirs(dir: string, name: string): Promise<string[]> {
 export async function listLakePartitions(lake: Location, access: LakeAccess = {}): Promise<LakePartition[]> {
   const found: LakePartition[] = [];
   if (lake.kind === 'local') {
-    if (!(await stat(lake.path).then((s) => s.isDirectory(), () => false))) {
-      throw new UsageError(`--lake folder ${lake.uri} does not exist (give the folder that ingest --out wrote)`);
+    if (
+      !(await stat(lake.path).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
+      throw new UsageError(
+        `--lake folder ${lake.uri} does not exist (give the folder that ingest --out wrote)`,
+      );
     }
     const root = join(lake.path, tableDir);
     for (const y of await hiveDirs(root, 'year')) {
@@ -75,7 +84,8 @@ export async function listLakePartitions(lake: Location, access: LakeAccess = {}
           const parsed = parseRel(`${tableDir}/${y}/${m}/${d}/${partitionFile}`);
           const path = join(lake.path, tableDir, y, m, d, partitionFile);
           const info = await stat(path).catch(() => null);
-          if (parsed && info?.isFile()) found.push({ ...parsed, uri: path, size: info.size, localPath: path });
+          if (parsed && info?.isFile())
+            found.push({ ...parsed, uri: path, size: info.size, localPath: path });
         }
       }
     }
@@ -96,8 +106,15 @@ export async function listLakePartitions(lake: Location, access: LakeAccess = {}
 }
 
 /** Where an S3 lake's partitions are copied for reading: one folder per endpoint, bucket and prefix. */
-export function lakeCopyDir(cacheDir: string, lake: Extract<Location, { kind: 's3' }>, endpoint?: string): string {
-  const id = createHash('sha256').update(`${endpoint ?? 'aws'}\n${lake.bucket}\n${lake.prefix}`).digest('hex').slice(0, 16);
+export function lakeCopyDir(
+  cacheDir: string,
+  lake: Extract<Location, { kind: 's3' }>,
+  endpoint?: string,
+): string {
+  const id = createHash('sha256')
+    .update(`${endpoint ?? 'aws'}\n${lake.bucket}\n${lake.prefix}`)
+    .digest('hex')
+    .slice(0, 16);
   return join(cacheDir, 'lake-copies', id);
 }
 
@@ -123,7 +140,11 @@ const manifestName = '.rtlake-copy.json';
  * the objects are downloaded under `dir` in the lake's own layout (so hive partitioning still
  * works), skipping those whose ETag matches the copy already there (DuckDB here has no httpfs).
  */
-export async function syncLakeCopy(partitions: LakePartition[], dir: string, options: SyncOptions): Promise<SyncResult> {
+export async function syncLakeCopy(
+  partitions: LakePartition[],
+  dir: string,
+  options: SyncOptions,
+): Promise<SyncResult> {
   const result: SyncResult = { partitions: [], downloaded: 0, reused: 0, removed: 0, bytes_downloaded: 0 };
   if (partitions.every((p) => p.localPath)) return { ...result, partitions };
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -138,7 +159,13 @@ export async function syncLakeCopy(partitions: LakePartition[], dir: string, opt
     for (let p = queue.shift(); p; p = queue.shift()) {
       const index = partitions.indexOf(p);
       const file = join(dir, p.rel);
-      const fresh = manifest[p.rel] !== undefined && manifest[p.rel] === p.etag && (await stat(file).then((s) => s.isFile(), () => false));
+      const fresh =
+        manifest[p.rel] !== undefined &&
+        manifest[p.rel] === p.etag &&
+        (await stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        ));
       if (fresh) {
         result.reused++;
       } else {
@@ -166,7 +193,9 @@ export async function syncLakeCopy(partitions: LakePartition[], dir: string, opt
       options.reporter.progress(++done, partitions.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, partitions.length)) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, partitions.length)) }, worker),
+  );
   if (options.prune) {
     for (const rel of Object.keys(manifest)) {
       if (next[rel] === undefined && parseRel(rel)) {

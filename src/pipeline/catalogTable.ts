@@ -3,7 +3,13 @@ import { joinKey, type Location } from '../location.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { readSqlFile } from '../db/runSqlFile.js';
 import { sqlStringList } from '../db/sqlText.js';
-import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakeAccess, type LakePartition } from './catalogLakeFiles.js';
+import {
+  lakeCopyDir,
+  listLakePartitions,
+  syncLakeCopy,
+  type LakeAccess,
+  type LakePartition,
+} from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { tableDir } from './writeLake.js';
 
@@ -113,7 +119,9 @@ export async function describeLakeTable(options: LakeTableOptions): Promise<Lake
   reporter.stage('listing the lake');
   const partitions = await listLakePartitions(lake, options);
   if (partitions.length === 0) {
-    throw new NoInputError(`the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`);
+    throw new NoInputError(
+      `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
+    );
   }
   const sample = schemaSample(partitions);
   const dir = lake.kind === 's3' ? lakeCopyDir(options.cacheDir, lake, options.endpoint) : '';
@@ -128,7 +136,9 @@ export async function describeLakeTable(options: LakeTableOptions): Promise<Lake
   const thisYear = (options.now ?? new Date()).getUTCFullYear();
   const years = options.years ?? [first.year, Math.max(last.year, thisYear) + 5];
   if (years[0] > first.year || years[1] < last.year) {
-    throw new UsageError(`--years ${years[0]},${years[1]} leaves out days the lake holds (${first.date} to ${last.date})`);
+    throw new UsageError(
+      `--years ${years[0]},${years[1]} leaves out days the lake holds (${first.date} to ${last.date})`,
+    );
   }
   return {
     lake: lake.uri,

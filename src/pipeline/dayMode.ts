@@ -14,7 +14,13 @@ export const defaultWindowSeconds = 15 * 60;
 export function parseDay(text: string, flag: string): Day {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!m || !d || d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+  if (
+    !m ||
+    !d ||
+    d.getUTCFullYear() !== Number(m[1]) ||
+    d.getUTCMonth() !== Number(m[2]) - 1 ||
+    d.getUTCDate() !== Number(m[3])
+  ) {
     throw new UsageError(`${flag} must be a date like 2021-09-06, got "${text}"`);
   }
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
@@ -35,7 +41,8 @@ export function formatDay(d: Day): string {
 
 /** Every day from `from` to `to`, inclusive. */
 export function daysBetween(from: Day, to: Day): Day[] {
-  if (dayStart(to) < dayStart(from)) throw new UsageError(`--to ${formatDay(to)} is before --from ${formatDay(from)}`);
+  if (dayStart(to) < dayStart(from))
+    throw new UsageError(`--to ${formatDay(to)} is before --from ${formatDay(from)}`);
   const out: Day[] = [];
   for (let d = from; dayStart(d) <= dayStart(to); d = addDays(d, 1)) out.push(d);
   if (out.length > 3660) throw new UsageError('--from/--to spans more than ten years');
@@ -59,7 +66,9 @@ export function keyTime(key: string): number | null {
   const name = key.slice(key.lastIndexOf('/') + 1);
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})[:_](\d{2})[:_](\d{2})/.exec(name);
   if (!m) return null;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000;
+  return (
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000
+  );
 }
 
 /** A source narrowed to one day: the folders to list, and which keys of them belong to the day's window. */
@@ -78,11 +87,18 @@ export interface DaySources {
 export function daySources(roots: Location[], d: Day, layout: string, windowSeconds: number): DaySources {
   const locations: DaySources['locations'] = [];
   for (const root of roots) {
-    for (const [offset, neighbour] of [[0, false], [-1, true], [1, true]] as const) {
+    for (const [offset, neighbour] of [
+      [0, false],
+      [-1, true],
+      [1, true],
+    ] as const) {
       const rel = renderLayout(layout, addDays(d, offset));
       if (root.kind === 's3') {
         const prefix = joinKey(root.prefix, rel);
-        locations.push({ location: { kind: 's3', bucket: root.bucket, prefix, uri: `s3://${root.bucket}/${prefix}` }, neighbour });
+        locations.push({
+          location: { kind: 's3', bucket: root.bucket, prefix, uri: `s3://${root.bucket}/${prefix}` },
+          neighbour,
+        });
       } else {
         const path = `${root.path.replace(/\/+$/, '')}/${rel}`;
         locations.push({ location: { kind: 'local', path, uri: path, root: root.path }, neighbour });

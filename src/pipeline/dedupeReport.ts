@@ -45,10 +45,14 @@ export async function dedupeReport(
   rule: DedupeRule,
   options: { vehicle?: string; examples?: number } = {},
 ): Promise<DedupeReport> {
-  const vehicle = options.vehicle !== undefined ? sqlString(options.vehicle) : new SqlFragment('NULL::VARCHAR');
+  const vehicle =
+    options.vehicle !== undefined ? sqlString(options.vehicle) : new SqlFragment('NULL::VARCHAR');
   const counts = (await readSqlFile(connection, '52_dedupe_report', { vehicle }))[0]!;
   const byColumn = await readSqlFile(connection, '53_conflicts_by_column', { vehicle });
-  const groups = await readSqlFile(connection, '54_example_groups', { vehicle, limit: sqlInteger(options.examples ?? 3) });
+  const groups = await readSqlFile(connection, '54_example_groups', {
+    vehicle,
+    limit: sqlInteger(options.examples ?? 3),
+  });
   const examples: DedupeExample[] = [];
   for (const g of groups) {
     const differing = (g.differing_columns as string[] | null) ?? [];
@@ -83,7 +87,9 @@ export async function dedupeReport(
     duplicates_dropped: rowsRead - rejected - groupCount,
     duplicate_groups: Number(counts.duplicate_groups),
     conflicting_groups: Number(counts.conflicting_groups),
-    conflicting_groups_by_column: Object.fromEntries(byColumn.map((r) => [String(r.column), Number(r.groups)])),
+    conflicting_groups_by_column: Object.fromEntries(
+      byColumn.map((r) => [String(r.column), Number(r.groups)]),
+    ),
     rows_kept: { key: groupCount, exact: Number(counts.rows_kept_exact) },
     examples,
   };

@@ -70,11 +70,18 @@ export function parseDay(text: string, flag: string): string {
   return formatDay(parseCalendarDay(text, flag));
 }
 
-function formatOf(destination: Location, format: ExportFormat | undefined): { format: ExportFormat; isFile: boolean } {
-  const name = (destination.kind === 'local' ? basename(destination.path) : basename(destination.prefix)).toLowerCase();
+function formatOf(
+  destination: Location,
+  format: ExportFormat | undefined,
+): { format: ExportFormat; isFile: boolean } {
+  const name = (
+    destination.kind === 'local' ? basename(destination.path) : basename(destination.prefix)
+  ).toLowerCase();
   const byName = exportFormats.find((f) => extensions[f].some((e) => name.endsWith(e)));
   if (byName && format && byName !== format) {
-    throw new UsageError(`--to ${destination.uri} ends in ${name.slice(name.lastIndexOf('.'))} but --format is ${format}`);
+    throw new UsageError(
+      `--to ${destination.uri} ends in ${name.slice(name.lastIndexOf('.'))} but --format is ${format}`,
+    );
   }
   return { format: format ?? byName ?? 'parquet', isFile: byName !== undefined };
 }
@@ -83,12 +90,19 @@ function formatOf(destination: Location, format: ExportFormat | undefined): { fo
 function withoutLocations(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutLocations);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'query_location').map(([k, v]) => [k, withoutLocations(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'query_location')
+        .map(([k, v]) => [k, withoutLocations(v)]),
+    );
   }
   return value;
 }
 
-async function parseTree(db: Database, probe: string): Promise<{ error?: boolean; error_message?: string; statements?: { node: Record<string, unknown> }[] }> {
+async function parseTree(
+  db: Database,
+  probe: string,
+): Promise<{ error?: boolean; error_message?: string; statements?: { node: Record<string, unknown> }[] }> {
   const [row] = await readSqlFile(db.connection, '72_export_where_probe', { probe: sqlString(probe) });
   return JSON.parse(String(row?.parsed ?? '{}'));
 }
@@ -104,7 +118,8 @@ const probeOf = (where: string) => `SELECT * FROM vehicle_positions WHERE (\n${w
 async function checkWhere(db: Database, where: string): Promise<SqlFragment> {
   if (where.trim() === '') throw new UsageError('--where is empty');
   const tree = await parseTree(db, probeOf(where));
-  if (tree.error) throw new UsageError(`--where does not parse as an SQL expression: ${oneLine(tree.error_message ?? '')}`);
+  if (tree.error)
+    throw new UsageError(`--where does not parse as an SQL expression: ${oneLine(tree.error_message ?? '')}`);
   const baseline = await parseTree(db, probeOf('true'));
   const strip = (t: typeof tree) => {
     const node = { ...(withoutLocations(t.statements?.[0]?.node) as Record<string, unknown>) };
@@ -112,7 +127,9 @@ async function checkWhere(db: Database, where: string): Promise<SqlFragment> {
     return { count: t.statements?.length, node };
   };
   if (!isDeepStrictEqual(strip(tree), strip(baseline))) {
-    throw new UsageError('--where must be one SQL expression (a filter such as "route_id = \'Red\'"), not a query or several statements');
+    throw new UsageError(
+      '--where must be one SQL expression (a filter such as "route_id = \'Red\'"), not a query or several statements',
+    );
   }
   // The user's text, placed verbatim: it has just been shown to be exactly one expression.
   return new SqlFragment(`(\n${where}\n)`);
@@ -124,7 +141,9 @@ function chooseColumns(available: string[], requested: string[] | undefined): st
   const byLower = new Map(available.map((c) => [c.toLowerCase(), c]));
   const unknown = requested.filter((c) => !byLower.has(c.toLowerCase()));
   if (unknown.length) {
-    throw new UsageError(`--columns: no column ${unknown.map((c) => JSON.stringify(c)).join(', ')} in the lake; columns are ${available.join(', ')}`);
+    throw new UsageError(
+      `--columns: no column ${unknown.map((c) => JSON.stringify(c)).join(', ')} in the lake; columns are ${available.join(', ')}`,
+    );
   }
   return requested.map((c) => byLower.get(c.toLowerCase())!);
 }
@@ -144,7 +163,9 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
   reporter.stage('listing the lake');
   const all = await listLakePartitions(lake, options);
   if (all.length === 0) {
-    throw new NoInputError(`the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`);
+    throw new NoInputError(
+      `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
+    );
   }
   const from = options.from ?? all[0]!.date;
   const to = options.to ?? all[all.length - 1]!.date;
@@ -156,7 +177,8 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
   }
   const lakeRoot = lake.kind === 'local' ? lake.path : lakeCopyDir(options.cacheDir, lake, options.endpoint);
   const readable = (await syncLakeCopy(chosen, lakeRoot, { ...options, prune: false })).partitions;
-  if (readable.length === 0) throw new NoInputError(`every chosen day of ${lake.uri} disappeared while it was read`);
+  if (readable.length === 0)
+    throw new NoInputError(`every chosen day of ${lake.uri} disappeared while it was read`);
 
   const span = from === to ? from : `${from}_${to}`;
   const fileName = isFile
@@ -172,7 +194,9 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       files: sqlStringList(readable.map((p) => p.localPath!)),
       allowed: sqlStringList([`${join(lakeRoot, tableDir)}/`, `${workDir}/`]),
     });
-    const available = (await readSqlFile(db.connection, '71_export_columns')).map((r) => String(r.column_name));
+    const available = (await readSqlFile(db.connection, '71_export_columns')).map((r) =>
+      String(r.column_name),
+    );
     const columns = chooseColumns(available, options.columns);
 
     reporter.stage(`exporting ${readable.length} day(s) to ${format}`);
@@ -186,7 +210,8 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       });
       rows = Number(result.rowsChanged);
     } catch (err) {
-      if (options.where !== undefined) throw new QueryError(`--where failed: ${oneLine(err)}`, { cause: err });
+      if (options.where !== undefined)
+        throw new QueryError(`--where failed: ${oneLine(err)}`, { cause: err });
       throw new OutputError(`exporting ${span} failed: ${oneLine(err)}`, { cause: err });
     }
     db.close();
@@ -203,12 +228,19 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       reporter.stage('uploading');
       try {
         await putObjectFile(options.s3!(), destination.bucket, key, workFile, {
-          contentType: format === 'parquet' ? 'application/vnd.apache.parquet' : format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+          contentType:
+            format === 'parquet'
+              ? 'application/vnd.apache.parquet'
+              : format === 'csv'
+                ? 'text/csv'
+                : 'application/x-ndjson',
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.counter ? { counter: options.counter } : {}),
         });
       } catch (err) {
-        throw err instanceof RtlakeError ? err : describeS3Error(err, 'upload', target, options.endpoint, 'write');
+        throw err instanceof RtlakeError
+          ? err
+          : describeS3Error(err, 'upload', target, options.endpoint, 'write');
       }
     }
     return {

@@ -46,7 +46,10 @@ export class CacheIndex {
   has(dir: string, name: string): Promise<boolean> {
     let names = this.listed.get(dir);
     if (!names) {
-      names = readdir(dir).then((n) => new Set(n), () => new Set<string>());
+      names = readdir(dir).then(
+        (n) => new Set(n),
+        () => new Set<string>(),
+      );
       this.listed.set(dir, names);
     }
     return names.then((set) => set.has(name));
@@ -84,10 +87,16 @@ function isBlank(head: Buffer): boolean {
  * Content-Encoding says; a name or header claiming gzip on bytes that are neither gzip nor JSON is
  * corrupt gzip. Returns a skip reason or the compression to use.
  */
-function classifyHead(head: Buffer, claimsGzip: boolean, size: number): { gzip: boolean } | Omit<SkippedKey, 'key'> {
-  if (size === 0 || (head.length === size && isBlank(head))) return { reason: 'empty', detail: `${size} bytes` };
+function classifyHead(
+  head: Buffer,
+  claimsGzip: boolean,
+  size: number,
+): { gzip: boolean } | Omit<SkippedKey, 'key'> {
+  if (size === 0 || (head.length === size && isBlank(head)))
+    return { reason: 'empty', detail: `${size} bytes` };
   if (isGzipMagic(head)) return { gzip: true };
-  if (claimsGzip && !looksLikeJson(head)) return { reason: 'corrupt_gzip', detail: 'named or served as gzip, but the bytes are not gzip' };
+  if (claimsGzip && !looksLikeJson(head))
+    return { reason: 'corrupt_gzip', detail: 'named or served as gzip, but the bytes are not gzip' };
   return { gzip: false };
 }
 
@@ -108,7 +117,14 @@ let linkCounter = 0;
 export async function prepareLocalFile(input: InputObject, options: FetchOptions): Promise<FetchOutcome> {
   const path = input.path!;
   if (input.size > options.maxObjectSize) {
-    return { kind: 'skipped', skipped: { key: input.uri, reason: 'too_large', detail: `${input.size} bytes > ${options.maxObjectSize}` } };
+    return {
+      kind: 'skipped',
+      skipped: {
+        key: input.uri,
+        reason: 'too_large',
+        detail: `${input.size} bytes > ${options.maxObjectSize}`,
+      },
+    };
   }
   let head: Buffer;
   try {
@@ -129,7 +145,13 @@ export async function prepareLocalFile(input: InputObject, options: FetchOptions
 /** The cache file for an S3 object: named by endpoint, bucket, key and ETag, so a changed object is fetched again. */
 function cacheStem(input: InputObject, options: FetchOptions): string {
   const loc = input.location;
-  const id = [options.endpoint ?? 'aws', loc.kind === 's3' ? loc.bucket : '', input.sourceKey, input.etag ?? '', String(input.size)].join('\n');
+  const id = [
+    options.endpoint ?? 'aws',
+    loc.kind === 's3' ? loc.bucket : '',
+    input.sourceKey,
+    input.etag ?? '',
+    String(input.size),
+  ].join('\n');
   const digest = createHash('sha256').update(id).digest('hex').slice(0, 40);
   return join(options.cacheDir, 'objects', digest.slice(0, 2), digest);
 }
@@ -138,27 +160,49 @@ function cacheStem(input: InputObject, options: FetchOptions): string {
  * An S3 object, from the cache or fetched into it. A download lands under a temporary name and is
  * renamed into place only when whole, so the cache never serves a partial object.
  */
-export async function fetchS3Object(client: S3Client, input: InputObject, options: FetchOptions): Promise<FetchOutcome> {
+export async function fetchS3Object(
+  client: S3Client,
+  input: InputObject,
+  options: FetchOptions,
+): Promise<FetchOutcome> {
   if (input.location.kind !== 's3') throw new Error('fetchS3Object needs an S3 input');
   const { bucket } = input.location;
   const key = input.sourceKey;
-  if (input.size === 0) return { kind: 'skipped', skipped: { key: input.uri, reason: 'empty', detail: '0 bytes' } };
+  if (input.size === 0)
+    return { kind: 'skipped', skipped: { key: input.uri, reason: 'empty', detail: '0 bytes' } };
   if (input.size > options.maxObjectSize) {
-    return { kind: 'skipped', skipped: { key: input.uri, reason: 'too_large', detail: `${input.size} bytes > ${options.maxObjectSize}` } };
+    return {
+      kind: 'skipped',
+      skipped: {
+        key: input.uri,
+        reason: 'too_large',
+        detail: `${input.size} bytes > ${options.maxObjectSize}`,
+      },
+    };
   }
   const stem = cacheStem(input, options);
   for (const candidate of [`${stem}.json.gz`, `${stem}.json`]) {
     // Named by ETag and size, so a cached file is the listed object: its size is the object's.
-    if (await options.cacheIndex.has(dirname(candidate), basename(candidate))) return { kind: 'ready', file: { input, path: candidate, bytes: input.size } };
+    if (await options.cacheIndex.has(dirname(candidate), basename(candidate)))
+      return { kind: 'ready', file: { input, path: candidate, bytes: input.size } };
   }
   let body: Buffer;
   let encoding: string | undefined;
   try {
-    const fetched = await withRetry(() => getObjectBytes(client, bucket, key), isTransientS3Error, options.policy, options.counter);
+    const fetched = await withRetry(
+      () => getObjectBytes(client, bucket, key),
+      isTransientS3Error,
+      options.policy,
+      options.counter,
+    );
     body = fetched.body;
     encoding = fetched.contentEncoding;
   } catch (err) {
-    if (isNotFound(err)) return { kind: 'skipped', skipped: { key: input.uri, reason: 'vanished', detail: 'NoSuchKey (HTTP 404) after listing' } };
+    if (isNotFound(err))
+      return {
+        kind: 'skipped',
+        skipped: { key: input.uri, reason: 'vanished', detail: 'NoSuchKey (HTTP 404) after listing' },
+      };
     if (isArchived(err)) {
       return {
         kind: 'skipped',
@@ -169,12 +213,17 @@ export async function fetchS3Object(client: S3Client, input: InputObject, option
         },
       };
     }
-    if (isTransientS3Error(err)) return { kind: 'failed', failed: { key: input.uri, error: `gave up after retries: ${oneLine(err)}` } };
+    if (isTransientS3Error(err))
+      return { kind: 'failed', failed: { key: input.uri, error: `gave up after retries: ${oneLine(err)}` } };
     const described = describeS3Error(err, 'fetch', input.uri, options.endpoint);
     if (err instanceof RtlakeError) throw err;
     throw described;
   }
-  const verdict = classifyHead(body.subarray(0, 64), /gzip/i.test(encoding ?? '') || /\.gz$/i.test(key), body.length);
+  const verdict = classifyHead(
+    body.subarray(0, 64),
+    /gzip/i.test(encoding ?? '') || /\.gz$/i.test(key),
+    body.length,
+  );
   if ('reason' in verdict) return { kind: 'skipped', skipped: { key: input.uri, ...verdict } };
   const path = `${stem}.json${verdict.gzip ? '.gz' : ''}`;
   await options.cacheIndex.ensureDir(dirname(stem));

@@ -5,11 +5,18 @@ import { join } from 'node:path';
 import { PartialFailureError, ResourceError, isOutOfResources, oneLine } from '../errors.js';
 import type { Location } from '../location.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
-import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
+import { readSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent } from '../db/sqlText.js';
 import type { RetryPolicy } from '../retry.js';
 import { describeRule, exactColumns, type DedupeRule } from './dedupeRule.js';
-import { CacheIndex, fetchS3Object, prepareLocalFile, type FetchOptions, type FetchOutcome, type ReadyFile } from './fetchInputs.js';
+import {
+  CacheIndex,
+  fetchS3Object,
+  prepareLocalFile,
+  type FetchOptions,
+  type FetchOutcome,
+  type ReadyFile,
+} from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
 import { daySources, formatDay, type Day } from './dayMode.js';
 import { createLoadTables, finishKeptRows, loadBatch, type BatchTarget } from './loadBatch.js';
@@ -171,7 +178,9 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.policy ? { policy: options.policy } : {}),
       counter,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.day ? { day: daySources(options.sources, options.day.day, options.day.layout, options.day.windowSeconds) } : {}),
+      ...(options.day
+        ? { day: daySources(options.sources, options.day.day, options.day.layout, options.day.windowSeconds) }
+        : {}),
       onInput: (input) => {
         queue.push(input);
         notifyInputs();
@@ -182,7 +191,10 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
         skipped.push(...listing.duplicateKeys);
         accounted += listing.duplicateKeys.length;
         total = listing.inputs.length + listing.duplicateKeys.length;
-        reporter.stage(options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading', total);
+        reporter.stage(
+          options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading',
+          total,
+        );
         progress();
         return listing;
       })
@@ -210,12 +222,18 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       maxObjectSize: options.maxObjectSize,
       keep: options.everyRow
         ? 'all'
-        : { rule: options.rule, ...(options.day ? { day: options.day.day } : {}), nextFile: () => join(workDir, `kept-${++keptCount}.parquet`) },
+        : {
+            rule: options.rule,
+            ...(options.day ? { day: options.day.day } : {}),
+            nextFile: () => join(workDir, `kept-${++keptCount}.parquet`),
+          },
     };
     const concurrency = Math.max(1, options.concurrency);
 
     const fetchOne = async (input: InputObject): Promise<FetchOutcome> =>
-      input.location.kind === 'local' ? prepareLocalFile(input, fetchOptions) : fetchS3Object(options.s3!(), input, fetchOptions);
+      input.location.kind === 'local'
+        ? prepareLocalFile(input, fetchOptions)
+        : fetchS3Object(options.s3!(), input, fetchOptions);
 
     let next = 0;
     let fatal: unknown = null;
@@ -283,10 +301,12 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     const listing = listed.value;
 
     if (!options.everyRow) await finishKeptRows(db.connection, keptFiles);
-    const stats = (await readSqlFile(db.connection, '25_run_stats', {
-      input: sqlIdent(options.everyRow ? 'pings' : 'run_pings'),
-      exact_columns: exactColumns(options.rule),
-    }))[0]!;
+    const stats = (
+      await readSqlFile(db.connection, '25_run_stats', {
+        input: sqlIdent(options.everyRow ? 'pings' : 'run_pings'),
+        exact_columns: exactColumns(options.rule),
+      })
+    )[0]!;
     skipped.sort((a, b) => a.key.localeCompare(b.key));
     failed.sort((a, b) => a.key.localeCompare(b.key));
     const summary: LoadSummary = {
@@ -344,7 +364,10 @@ async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
           s.keys_failed > 0
             ? `${s.keys_failed} of ${s.keys_listed} keys failed (first: ${s.failed[0]!.key}: ${s.failed[0]!.error})`
             : `--strict: ${s.keys_skipped} of ${s.keys_listed} keys were skipped (first: ${s.skipped[0]!.key}: ${s.skipped[0]!.reason})`;
-        throw new PartialFailureError(`${why}; nothing was written. Re-run to retry.`, { ...s, out: options.out.uri });
+        throw new PartialFailureError(`${why}; nothing was written. Re-run to retry.`, {
+          ...s,
+          out: options.out.uri,
+        });
       }
       const written = await writeLake(run.db.connection, {
         out: options.out,
@@ -362,7 +385,9 @@ async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
         ...s,
         out: options.out.uri,
         ...(options.day ? { date: formatDay(options.day.day), rows_outside_day: run.rowsOutsideDay } : {}),
-        rows_written: written.partitions.filter((p) => p.status === 'written').reduce((n, p) => n + p.rows, 0),
+        rows_written: written.partitions
+          .filter((p) => p.status === 'written')
+          .reduce((n, p) => n + p.rows, 0),
         rows_already_in_lake: written.rowsAlreadyInLake,
         partitions_written: written.partitions.filter((p) => p.status === 'written').length,
         partitions_unchanged: written.partitions.filter((p) => p.status === 'unchanged').length,

@@ -65,7 +65,8 @@ async function listLocal(location: Extract<Location, { kind: 'local' }>): Promis
     const size = (await stat(file).catch(() => null))?.size;
     if (size === undefined) continue; // a dangling link: not a file
     inputs.push({
-      sourceKey: info.isDirectory() || location.root ? relative(root, file).split(sep).join('/') : basename(file),
+      sourceKey:
+        info.isDirectory() || location.root ? relative(root, file).split(sep).join('/') : basename(file),
       uri: file,
       size,
       location,
@@ -114,7 +115,11 @@ export async function listInputs(
       seen.add(o.uri);
       const first = byKey.get(o.sourceKey);
       if (first !== undefined) {
-        duplicateKeys.push({ key: o.uri, reason: 'duplicate_key', detail: `same key ${o.sourceKey} as ${first}, which is loaded` });
+        duplicateKeys.push({
+          key: o.uri,
+          reason: 'duplicate_key',
+          detail: `same key ${o.sourceKey} as ${first}, which is loaded`,
+        });
         continue;
       }
       byKey.set(o.sourceKey, o.uri);
@@ -125,7 +130,14 @@ export async function listInputs(
   for (const [index, location] of sources.entries()) {
     const neighbour = day?.locations[index]?.neighbour ?? false;
     if (location.kind === 'local') {
-      if (day && !(await stat(location.path).then(() => true, () => false))) continue;
+      if (
+        day &&
+        !(await stat(location.path).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       accept(location, neighbour, await listLocal(location));
     } else {
       options.reporter.stage(`listing ${location.uri}`);
@@ -154,7 +166,9 @@ export async function listInputs(
   const where = sources.map((s) => s.uri).join(', ');
   if (listed === 0) throw new NoInputError(`nothing to ingest: ${where} is empty (no objects listed)`);
   if (inputs.length === 0) {
-    throw new NoInputError(`nothing to ingest: none of the ${listed} objects under ${where} has a file name matching --glob "${glob}"`);
+    throw new NoInputError(
+      `nothing to ingest: none of the ${listed} objects under ${where} has a file name matching --glob "${glob}"`,
+    );
   }
   return { inputs, duplicateKeys, ignoredByGlob: listed - inputs.length - duplicateKeys.length };
 }

@@ -1,7 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { oneLine } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { type SqlFragment, sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../db/sqlText.js';
+import {
+  type SqlFragment,
+  sqlDate,
+  sqlInteger,
+  sqlString,
+  sqlStringList,
+  sqlStringRows,
+} from '../db/sqlText.js';
 import type { Day } from './dayMode.js';
 import { ruleSlots, type DedupeRule } from './dedupeRule.js';
 import type { ReadyFile } from './fetchInputs.js';
@@ -35,7 +42,16 @@ export interface BatchTarget {
   keep: 'all' | { rule: DedupeRule; day?: Day; nextFile: () => string };
 }
 
-const emptyResult = (): BatchResult => ({ loaded: 0, skipped: [], rows: 0, missingVehicleId: 0, missingTimestamp: 0, outsideDay: 0, otherEntities: 0, keptFiles: [] });
+const emptyResult = (): BatchResult => ({
+  loaded: 0,
+  skipped: [],
+  rows: 0,
+  missingVehicleId: 0,
+  missingTimestamp: 0,
+  outsideDay: 0,
+  otherEntities: 0,
+  keptFiles: [],
+});
 
 function daySlot(target: BatchTarget): SqlFragment {
   return sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null));
@@ -47,25 +63,37 @@ export async function createLoadTables(connection: DuckDBConnection): Promise<vo
 }
 
 /** After the last batch: run_pings over the batches' winner files (ingest). */
-export async function finishKeptRows(connection: DuckDBConnection, keptFiles: readonly string[]): Promise<void> {
+export async function finishKeptRows(
+  connection: DuckDBConnection,
+  keptFiles: readonly string[],
+): Promise<void> {
   if (keptFiles.length === 0) await runSqlFile(connection, '18_no_run_pings');
   else await runSqlFile(connection, '17_run_pings', { files: sqlStringList(keptFiles) });
 }
 
 /** What a file that added no vehicle row is, from sql/12_check_files.sql. */
-function classifyQuietFile(row: Record<string, unknown> | undefined): { reason: SkipReason; detail: string } | { entities: number } {
+function classifyQuietFile(
+  row: Record<string, unknown> | undefined,
+): { reason: SkipReason; detail: string } | { entities: number } {
   if (!row) return { reason: 'empty', detail: 'no JSON object in the file' };
   if (!row.has_header) return { reason: 'not_a_feed', detail: 'JSON without a GTFS-realtime header' };
   if (!row.has_entity_list) return { reason: 'no_entity_list', detail: 'the feed has no entity list' };
   const tripUpdates = Number(row.trip_updates);
   const alerts = Number(row.alerts);
   if (Number(row.vehicles) === 0 && tripUpdates + alerts > 0) {
-    return { reason: 'not_vehicle_positions', detail: `${tripUpdates} trip_update and ${alerts} alert entities, no vehicle` };
+    return {
+      reason: 'not_vehicle_positions',
+      detail: `${tripUpdates} trip_update and ${alerts} alert entities, no vehicle`,
+    };
   }
   return { entities: Number(row.entities) };
 }
 
-async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[], maxObjectSize: number): Promise<BatchResult> {
+async function checkQuietFiles(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  maxObjectSize: number,
+): Promise<BatchResult> {
   const rows = await readSqlFile(connection, '12_check_files', {
     files: sqlStringList(files.map((f) => f.path)),
     max_object_size: sqlInteger(maxObjectSize),
@@ -89,7 +117,11 @@ async function checkQuietFiles(connection: DuckDBConnection, files: ReadyFile[],
  * that counts only once written; dedupe reports and the workbench append every row to pings. A file holding several JSON documents is skipped, and
  * the batch is read again without it: its rows may have beaten other files' rows.
  */
-async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {
+async function runBatch(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<BatchResult> {
   if (files.length === 0) return emptyResult();
   await runSqlFile(connection, '10_load_batch', {
     files: sqlStringList(files.map((f) => f.path)),
@@ -103,7 +135,11 @@ async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target
   const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
   if (several.size > 0) {
     await connection.run('DROP TABLE IF EXISTS batch_kept');
-    const rest = await runBatch(connection, files.filter((f) => !several.has(f.input.sourceKey)), target);
+    const rest = await runBatch(
+      connection,
+      files.filter((f) => !several.has(f.input.sourceKey)),
+      target,
+    );
     for (const f of files) if (several.has(f.input.sourceKey)) rest.skipped.push(severalDocuments(f));
     return rest;
   }
@@ -113,13 +149,22 @@ async function runBatch(connection: DuckDBConnection, files: ReadyFile[], target
     keptFile = target.keep.nextFile();
     await runSqlFile(connection, '16_keep_batch_winners', { kept_file: sqlString(keptFile) });
   }
-  const result = await accountFor(connection, files, perFile.filter((r) => Number(r.vehicles) > 0), target);
+  const result = await accountFor(
+    connection,
+    files,
+    perFile.filter((r) => Number(r.vehicles) > 0),
+    target,
+  );
   if (keptFile) result.keptFiles.push(keptFile);
   return result;
 }
 
 function severalDocuments(file: ReadyFile): SkippedKey {
-  return { key: file.input.uri, reason: 'invalid_json', detail: 'more than one JSON document in the file (a snapshot is one object)' };
+  return {
+    key: file.input.uri,
+    reason: 'invalid_json',
+    detail: 'more than one JSON document in the file (a snapshot is one object)',
+  };
 }
 
 /** Turns per-file counts into the batch's result; files without vehicle rows are examined. */
@@ -149,7 +194,11 @@ async function accountFor(
 }
 
 /** Checks files that added no row; a file DuckDB cannot read at all is skipped with its reason. */
-async function loadQuietFiles(connection: DuckDBConnection, files: ReadyFile[], maxObjectSize: number): Promise<BatchResult> {
+async function loadQuietFiles(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  maxObjectSize: number,
+): Promise<BatchResult> {
   try {
     return await checkQuietFiles(connection, files, maxObjectSize);
   } catch (err) {
@@ -180,7 +229,11 @@ async function describeReadFailure(file: ReadyFile, err: unknown): Promise<Skipp
   // The loader names a file .gz exactly when its bytes are gzip (see fetchInputs).
   const gzipFault = file.path.endsWith('.gz') ? await findGzipFault(file.path) : null;
   return gzipFault
-    ? { key: file.input.uri, reason: 'corrupt_gzip', detail: `gzip data is corrupt or truncated: ${gzipFault}` }
+    ? {
+        key: file.input.uri,
+        reason: 'corrupt_gzip',
+        detail: `gzip data is corrupt or truncated: ${gzipFault}`,
+      }
     : { key: file.input.uri, reason: classifyReadError(detail), detail };
 }
 
@@ -189,7 +242,11 @@ async function describeReadFailure(file: ReadyFile, err: unknown): Promise<Skipp
  * malformed file), the batch is halved until the bad files are alone, so only they are skipped,
  * each with DuckDB's own words as the detail.
  */
-export async function loadBatch(connection: DuckDBConnection, files: ReadyFile[], target: BatchTarget): Promise<BatchResult> {
+export async function loadBatch(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<BatchResult> {
   try {
     return await runBatch(connection, files, target);
   } catch (err) {

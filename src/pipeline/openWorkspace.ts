@@ -57,7 +57,10 @@ async function hasParquet(dir: string): Promise<boolean> {
  * copies of days the lake no longer has), with catalog/export's sync. DuckDB then reads the copy:
  * there is no httpfs here. Returns the copy's root (it holds vehicle_positions/).
  */
-export async function syncS3Lake(lake: Extract<Location, { kind: 's3' }>, options: WorkspaceOptions): Promise<string> {
+export async function syncS3Lake(
+  lake: Extract<Location, { kind: 's3' }>,
+  options: WorkspaceOptions,
+): Promise<string> {
   const access = {
     ...(options.s3 ? { s3: options.s3 } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -66,7 +69,12 @@ export async function syncS3Lake(lake: Extract<Location, { kind: 's3' }>, option
   options.reporter.stage(`listing ${lake.uri}`);
   const partitions = await listLakePartitions(lake, access);
   const root = lakeCopyDir(options.cacheDir, lake, options.endpoint);
-  await syncLakeCopy(partitions, root, { ...access, concurrency: options.concurrency, reporter: options.reporter, prune: true });
+  await syncLakeCopy(partitions, root, {
+    ...access,
+    concurrency: options.concurrency,
+    reporter: options.reporter,
+    prune: true,
+  });
   return root;
 }
 
@@ -86,10 +94,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     db = run.db;
     loadSummary = run.summary;
     dispose = run.dispose;
-    await runSqlFile(db.connection, '20_dedupe', dedupeSlots(options.rule, 'pings', 'vehicle_positions', 'VIEW'));
+    await runSqlFile(
+      db.connection,
+      '20_dedupe',
+      dedupeSlots(options.rule, 'pings', 'vehicle_positions', 'VIEW'),
+    );
     await runSqlFile(db.connection, '50_views_source');
     relations.push('vehicle_positions', 'pings', 'duplicate_groups');
-    parts.push(`${run.summary.keys_loaded} files from ${options.sources.map((s) => s.uri).join(', ')} (${run.summary.rows_read} pings)`);
+    parts.push(
+      `${run.summary.keys_loaded} files from ${options.sources.map((s) => s.uri).join(', ')} (${run.summary.rows_read} pings)`,
+    );
   } else {
     db = await openDatabase();
     dispose = async () => db.close();
@@ -100,10 +114,18 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       localLake = options.lake.kind === 'local' ? options.lake.path : await syncS3Lake(options.lake, options);
       const dir = join(localLake, tableDir);
       if (!(await hasParquet(dir))) {
-        if (options.lake.kind === 'local' && !(await stat(options.lake.path).then(() => true, () => false))) {
+        if (
+          options.lake.kind === 'local' &&
+          !(await stat(options.lake.path).then(
+            () => true,
+            () => false,
+          ))
+        ) {
           throw new UsageError(`lake folder ${options.lake.uri} does not exist`);
         }
-        throw new NoInputError(`no lake at ${options.lake.uri}: ${tableDir}/ holds no Parquet files (give --lake what ingest --out was given)`);
+        throw new NoInputError(
+          `no lake at ${options.lake.uri}: ${tableDir}/ holds no Parquet files (give --lake what ingest --out was given)`,
+        );
       }
       const viewName = relations.length > 0 ? 'lake_vehicle_positions' : 'vehicle_positions';
       const glob = join(dir, '**', '*.parquet');
@@ -124,4 +146,3 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     dispose,
   };
 }
-

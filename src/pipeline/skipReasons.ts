@@ -11,9 +11,11 @@ export const skipReasons = {
   no_entity_list: 'a feed without an entity list (entity missing or null)',
   not_vehicle_positions: 'a GTFS-realtime feed of another kind (TripUpdates or Alerts)',
   wrong_shape: 'a feed whose fields have the wrong JSON types (e.g. entity is not a list)',
-  duplicate_key: 'another source has an object with the same key (lineage must be unique); the first source listed wins',
+  duplicate_key:
+    'another source has an object with the same key (lineage must be unique); the first source listed wins',
   vanished: 'listed, but deleted before it could be fetched (HTTP 404)',
-  archived: 'in an archive storage class (GLACIER/DEEP_ARCHIVE); restore it first: aws s3api restore-object --bucket B --key K --restore-request Days=7',
+  archived:
+    'in an archive storage class (GLACIER/DEEP_ARCHIVE); restore it first: aws s3api restore-object --bucket B --key K --restore-request Days=7',
 } as const;
 
 export type SkipReason = keyof typeof skipReasons;
@@ -35,6 +37,11 @@ export function classifyReadError(message: string): SkipReason {
   if (/gzip|zlib|inflate|decompress|compressed/.test(m)) return 'corrupt_gzip';
   if (/utf-?8|unicode|byte sequence/.test(m)) return 'not_utf8';
   if (/maximum_object_size|maximum object size/.test(m)) return 'too_large';
-  if (/could not convert|conversion|cast|expected .*(object|array|list|struct)|type mismatch|failed to parse .* as/.test(m)) return 'wrong_shape';
+  if (
+    /could not convert|conversion|cast|expected .*(object|array|list|struct)|type mismatch|failed to parse .* as/.test(
+      m,
+    )
+  )
+    return 'wrong_shape';
   return 'invalid_json';
 }

@@ -81,13 +81,15 @@ export async function lockLocalLake(out: Extract<Location, { kind: 'local' }>): 
       await handle.close();
       // Holding the lock, any staging folder is a killed run's leftover: its files were never published.
       for (const name of await readdir(out.path).catch(() => [] as string[])) {
-        if (name.startsWith('.rtlake-staging-')) await rm(join(out.path, name), { recursive: true, force: true });
+        if (name.startsWith('.rtlake-staging-'))
+          await rm(join(out.path, name), { recursive: true, force: true });
       }
       return async () => {
         await rm(lockPath, { force: true });
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError(`cannot lock ${lockPath}: ${oneLine(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new OutputError(`cannot lock ${lockPath}: ${oneLine(err)}`);
       const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
       let alive = false;
       if (Number.isInteger(owner) && owner > 0) {
@@ -99,7 +101,9 @@ export async function lockLocalLake(out: Extract<Location, { kind: 'local' }>): 
         }
       }
       if (alive && owner !== process.pid) {
-        throw new ConflictError(`another rtlake (pid ${owner}) is writing ${out.uri}; wait for it, or remove ${lockPath} if it is gone`);
+        throw new ConflictError(
+          `another rtlake (pid ${owner}) is writing ${out.uri}; wait for it, or remove ${lockPath} if it is gone`,
+        );
       }
       await rm(lockPath, { force: true });
     }
@@ -131,7 +135,13 @@ async function readExisting(
     const entry: ExistingPartition = { ...t };
     if (out.kind === 'local') {
       const file = join(out.path, rel, partitionFile);
-      if (await stat(file).then(() => true, () => false)) entry.file = file;
+      if (
+        await stat(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        entry.file = file;
     } else {
       const file = join(options.workDir, `existing-${++n}.parquet`);
       const key = joinKey(out.prefix, `${rel}/${partitionFile}`);
@@ -145,7 +155,12 @@ async function readExisting(
           entry.etag = etag;
         }
       } catch (err) {
-        throw describeS3Error(err, 'reading the existing partition', `s3://${out.bucket}/${key}`, options.endpoint);
+        throw describeS3Error(
+          err,
+          'reading the existing partition',
+          `s3://${out.bucket}/${key}`,
+          options.endpoint,
+        );
       }
     }
     if (entry.file && !options.day) {
@@ -198,11 +213,18 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
     let done = 0;
     const toPublish = changes.filter((c) => c.changed).length;
     if (out.kind === 's3' && toPublish > 0) {
-      const honoured = await probeConditionalWrites(options.s3!(), out.bucket, out.prefix === '' || out.prefix.endsWith('/') ? out.prefix : `${out.prefix}/`, {
-        ...(options.policy ? { policy: options.policy } : {}),
-        ...(options.counter ? { counter: options.counter } : {}),
-      }).catch((err: unknown) => {
-        throw err instanceof RtlakeError ? err : describeS3Error(err, 'upload', `s3://${out.bucket}/${out.prefix}`, options.endpoint, 'write');
+      const honoured = await probeConditionalWrites(
+        options.s3!(),
+        out.bucket,
+        out.prefix === '' || out.prefix.endsWith('/') ? out.prefix : `${out.prefix}/`,
+        {
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.counter ? { counter: options.counter } : {}),
+        },
+      ).catch((err: unknown) => {
+        throw err instanceof RtlakeError
+          ? err
+          : describeS3Error(err, 'upload', `s3://${out.bucket}/${out.prefix}`, options.endpoint, 'write');
       });
       if (!honoured) {
         reporter.warn(
@@ -216,7 +238,10 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
       const month = Number(c.month);
       const day = Number(c.day);
       const rel = partitionPath(year, month, day);
-      const target = out.kind === 'local' ? join(out.path, rel, partitionFile) : `s3://${out.bucket}/${joinKey(out.prefix, `${rel}/${partitionFile}`)}`;
+      const target =
+        out.kind === 'local'
+          ? join(out.path, rel, partitionFile)
+          : `s3://${out.bucket}/${joinKey(out.prefix, `${rel}/${partitionFile}`)}`;
       const result: PartitionResult = {
         partition: `year=${year}/month=${month}/day=${day}`,
         year,
@@ -230,7 +255,10 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
       if (c.changed) {
         const dir = join(staging, `year=${year}`, `month=${month}`, `day=${day}`);
         const files = (await readdir(dir)).filter((f) => f.endsWith('.parquet'));
-        if (files.length !== 1) throw new OutputError(`internal: expected one Parquet file for ${rel}, DuckDB wrote ${files.length}`);
+        if (files.length !== 1)
+          throw new OutputError(
+            `internal: expected one Parquet file for ${rel}, DuckDB wrote ${files.length}`,
+          );
         const file = join(dir, files[0]!);
         if (out.kind === 'local') {
           await mkdir(join(out.path, rel), { recursive: true });
@@ -251,7 +279,9 @@ export async function writeLake(connection: DuckDBConnection, options: WriteOpti
                 `partition ${target} was changed by another writer while this run merged it; nothing of it was overwritten. Re-run to merge again.`,
               );
             }
-            throw err instanceof RtlakeError ? err : describeS3Error(err, 'upload', target, options.endpoint, 'write');
+            throw err instanceof RtlakeError
+              ? err
+              : describeS3Error(err, 'upload', target, options.endpoint, 'write');
           }
         }
         reporter.progress(++done, toPublish);

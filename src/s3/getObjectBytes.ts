@@ -13,9 +13,17 @@ export interface FetchedObject {
  * mid-body) is a TransientFault, so the caller's retry covers the whole request: the SDK does not
  * retry failures that happen while a response body is being read.
  */
-export async function getObjectBytes(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<FetchedObject> {
+export async function getObjectBytes(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<FetchedObject> {
   const { GetObjectCommand } = s3Sdk();
-  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
+  const response = await client.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key }),
+    signal ? { abortSignal: signal } : {},
+  );
   const stream = response.Body as NodeJS.ReadableStream | undefined;
   if (!stream) throw new TransientFault(`GET s3://${bucket}/${key} returned no body`);
   const chunks: Buffer[] = [];
@@ -26,10 +34,14 @@ export async function getObjectBytes(client: S3Client, bucket: string, key: stri
       length += chunk.length;
     }
   } catch (err) {
-    throw new TransientFault(`reading the body of s3://${bucket}/${key} failed: ${(err as Error).message}`, { cause: err });
+    throw new TransientFault(`reading the body of s3://${bucket}/${key} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (response.ContentLength !== undefined && length !== response.ContentLength) {
-    throw new TransientFault(`body of s3://${bucket}/${key} was truncated: ${length} of ${response.ContentLength} bytes`);
+    throw new TransientFault(
+      `body of s3://${bucket}/${key} was truncated: ${length} of ${response.ContentLength} bytes`,
+    );
   }
   return {
     body: Buffer.concat(chunks, length),

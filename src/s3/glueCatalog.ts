@@ -4,7 +4,8 @@ import { credentialProviders } from './sdk.js';
 
 // Loaded on first use, like the S3 SDK (src/s3/sdk.ts): other commands never pay for it.
 const require = createRequire(import.meta.url);
-const glueSdk = (): typeof import('@aws-sdk/client-glue') => require('@aws-sdk/client-glue') as typeof import('@aws-sdk/client-glue');
+const glueSdk = (): typeof import('@aws-sdk/client-glue') =>
+  require('@aws-sdk/client-glue') as typeof import('@aws-sdk/client-glue');
 
 import { AccessError, OutputError, UsageError, type RtlakeError } from '../errors.js';
 
@@ -63,13 +64,17 @@ function tableInput(spec: GlueTableSpec, keepParameters: Record<string, string> 
       Location: spec.location,
       InputFormat: parquetFormats.InputFormat,
       OutputFormat: parquetFormats.OutputFormat,
-      SerdeInfo: { SerializationLibrary: parquetFormats.SerializationLibrary, Parameters: { 'serialization.format': '1' } },
+      SerdeInfo: {
+        SerializationLibrary: parquetFormats.SerializationLibrary,
+        Parameters: { 'serialization.format': '1' },
+      },
     },
   };
 }
 
 const sameList = (a: { Name?: string; Type?: string }[] | undefined, b: { name: string; type: string }[]) =>
-  (a ?? []).length === b.length && b.every((c, i) => a![i]?.Name === c.name && (a![i]?.Type ?? '').toLowerCase() === c.type.toLowerCase());
+  (a ?? []).length === b.length &&
+  b.every((c, i) => a![i]?.Name === c.name && (a![i]?.Type ?? '').toLowerCase() === c.type.toLowerCase());
 
 /** What in the stored table differs from the spec (only what rtlake owns). */
 function differences(existing: Table, spec: GlueTableSpec): string[] {
@@ -79,7 +84,8 @@ function differences(existing: Table, spec: GlueTableSpec): string[] {
   if (!sameList(existing.PartitionKeys, spec.partitionKeys)) out.push('partition keys');
   if (sd.Location !== spec.location) out.push('location');
   if (existing.TableType !== 'EXTERNAL_TABLE') out.push('table type');
-  if (sd.InputFormat !== parquetFormats.InputFormat || sd.OutputFormat !== parquetFormats.OutputFormat) out.push('storage format');
+  if (sd.InputFormat !== parquetFormats.InputFormat || sd.OutputFormat !== parquetFormats.OutputFormat)
+    out.push('storage format');
   if (sd.SerdeInfo?.SerializationLibrary !== parquetFormats.SerializationLibrary) out.push('serde');
   const params = existing.Parameters ?? {};
   for (const [k, v] of Object.entries({ EXTERNAL: 'TRUE', ...spec.parameters })) {
@@ -88,7 +94,8 @@ function differences(existing: Table, spec: GlueTableSpec): string[] {
   return out;
 }
 
-const errorName = (err: unknown) => (err as { name?: string; code?: string })?.name ?? (err as { code?: string })?.code ?? '';
+const errorName = (err: unknown) =>
+  (err as { name?: string; code?: string })?.name ?? (err as { code?: string })?.code ?? '';
 
 /** Turns a Glue SDK error into an rtlake error that names the action and the fix. */
 function describeGlueError(err: unknown, action: string, endpoint?: string): RtlakeError {
@@ -96,16 +103,27 @@ function describeGlueError(err: unknown, action: string, endpoint?: string): Rtl
   const message = String((err as Error)?.message ?? err).split('\n')[0];
   const at = endpoint ? ` (endpoint ${endpoint})` : '';
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
-    return new AccessError(`${action} failed: AccessDenied. The credentials need glue:GetDatabase, glue:CreateDatabase, glue:GetTable, glue:CreateTable and glue:UpdateTable.`, { cause: err });
+    return new AccessError(
+      `${action} failed: AccessDenied. The credentials need glue:GetDatabase, glue:CreateDatabase, glue:GetTable, glue:CreateTable and glue:UpdateTable.`,
+      { cause: err },
+    );
   }
   if (name === 'CredentialsProviderError') {
-    return new AccessError(`${action} failed: no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile.`, { cause: err });
+    return new AccessError(
+      `${action} failed: no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile.`,
+      { cause: err },
+    );
   }
   if (/UnrecognizedClient|InvalidSignature|SignatureDoesNotMatch|ExpiredToken/.test(name)) {
-    return new AccessError(`${action} failed: ${name}. Check --profile or the AWS_* credentials.`, { cause: err });
+    return new AccessError(`${action} failed: ${name}. Check --profile or the AWS_* credentials.`, {
+      cause: err,
+    });
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|getaddrinfo|connect /.test(`${name} ${message}`)) {
-    return new AccessError(`${action} failed: cannot reach the Glue endpoint${at}: ${message}. Check --glue-endpoint / AWS_ENDPOINT_URL_GLUE and --region.`, { cause: err });
+    return new AccessError(
+      `${action} failed: cannot reach the Glue endpoint${at}: ${message}. Check --glue-endpoint / AWS_ENDPOINT_URL_GLUE and --region.`,
+      { cause: err },
+    );
   }
   if (name === 'InvalidInputException' || name === 'ValidationException') {
     return new UsageError(`${action} failed: Glue refused the input: ${message}`, { cause: err });
@@ -128,8 +146,18 @@ const isNotFound = (err: unknown) => errorName(err) === 'EntityNotFoundException
  * differs; an identical table is left untouched, so running this twice changes nothing. Parameters
  * someone else added to the table (Athena's, Lake Formation's) are kept on update.
  */
-export async function upsertGlueTable(client: GlueClient, spec: GlueTableSpec, endpoint?: string): Promise<GlueUpsertResult> {
-  const { CreateDatabaseCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, UpdateTableCommand } = glueSdk();
+export async function upsertGlueTable(
+  client: GlueClient,
+  spec: GlueTableSpec,
+  endpoint?: string,
+): Promise<GlueUpsertResult> {
+  const {
+    CreateDatabaseCommand,
+    CreateTableCommand,
+    GetDatabaseCommand,
+    GetTableCommand,
+    UpdateTableCommand,
+  } = glueSdk();
   const where = `${spec.database}.${spec.table}`;
   let database: GlueUpsertResult['database'] = 'existing';
   const dbFound = await client.send(new GetDatabaseCommand({ Name: spec.database })).then(
@@ -141,17 +169,23 @@ export async function upsertGlueTable(client: GlueClient, spec: GlueTableSpec, e
   );
   if (!dbFound) {
     await glue(`creating Glue database ${spec.database}`, endpoint, () =>
-      client.send(new CreateDatabaseCommand({ DatabaseInput: { Name: spec.database, Description: 'created by rtlake catalog glue' } })),
+      client.send(
+        new CreateDatabaseCommand({
+          DatabaseInput: { Name: spec.database, Description: 'created by rtlake catalog glue' },
+        }),
+      ),
     );
     database = 'created';
   }
-  const existing = await client.send(new GetTableCommand({ DatabaseName: spec.database, Name: spec.table })).then(
-    (r) => r.Table ?? null,
-    (err: unknown) => {
-      if (isNotFound(err)) return null;
-      throw describeGlueError(err, `reading Glue table ${where}`, endpoint);
-    },
-  );
+  const existing = await client
+    .send(new GetTableCommand({ DatabaseName: spec.database, Name: spec.table }))
+    .then(
+      (r) => r.Table ?? null,
+      (err: unknown) => {
+        if (isNotFound(err)) return null;
+        throw describeGlueError(err, `reading Glue table ${where}`, endpoint);
+      },
+    );
   if (!existing) {
     await glue(`creating Glue table ${where}`, endpoint, () =>
       client.send(new CreateTableCommand({ DatabaseName: spec.database, TableInput: tableInput(spec) })),
@@ -161,7 +195,12 @@ export async function upsertGlueTable(client: GlueClient, spec: GlueTableSpec, e
   const changes = differences(existing, spec);
   if (changes.length === 0) return { database, table: 'unchanged', changes };
   await glue(`updating Glue table ${where}`, endpoint, () =>
-    client.send(new UpdateTableCommand({ DatabaseName: spec.database, TableInput: tableInput(spec, existing.Parameters ?? {}) })),
+    client.send(
+      new UpdateTableCommand({
+        DatabaseName: spec.database,
+        TableInput: tableInput(spec, existing.Parameters ?? {}),
+      }),
+    ),
   );
   return { database, table: 'updated', changes };
 }

@@ -19,14 +19,22 @@ export async function listObjects(
   client: S3Client,
   bucket: string,
   prefix: string,
-  options: { policy?: RetryPolicy; counter?: RetryCounter; endpoint?: string; onPage?: (count: number, page: ListedObject[]) => void } = {},
+  options: {
+    policy?: RetryPolicy;
+    counter?: RetryCounter;
+    endpoint?: string;
+    onPage?: (count: number, page: ListedObject[]) => void;
+  } = {},
 ): Promise<ListedObject[]> {
   const { ListObjectsV2Command } = s3Sdk();
   const out: ListedObject[] = [];
   let token: string | undefined;
   do {
     const page = await withRetry(
-      () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token })),
+      () =>
+        client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+        ),
       // The first contact: an endpoint nobody listens on (or a name that does not resolve) is a
       // configuration mistake, reported at once rather than after a minute of backoff.
       (err) => isTransientS3Error(err) && !isUnreachable(err),

@@ -24,13 +24,20 @@ export async function downloadObject(
       async () => {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         const partial = `${file}.part`;
-        await pipeline(response.Body as Readable, createWriteStream(partial, { mode: 0o600 })).catch((err: unknown) => {
-          throw new TransientFault(`reading the body of s3://${bucket}/${key} failed: ${(err as Error).message}`, { cause: err });
-        });
+        await pipeline(response.Body as Readable, createWriteStream(partial, { mode: 0o600 })).catch(
+          (err: unknown) => {
+            throw new TransientFault(
+              `reading the body of s3://${bucket}/${key} failed: ${(err as Error).message}`,
+              { cause: err },
+            );
+          },
+        );
         // A body that ended early without an error would be read as a corrupt partition: retry it.
         const got = (await stat(partial)).size;
         if (response.ContentLength !== undefined && got !== response.ContentLength) {
-          throw new TransientFault(`body of s3://${bucket}/${key} was truncated: ${got} of ${response.ContentLength} bytes`);
+          throw new TransientFault(
+            `body of s3://${bucket}/${key} was truncated: ${got} of ${response.ContentLength} bytes`,
+          );
         }
         await rename(partial, file);
         return (response.ETag ?? '').replaceAll('"', '');
@@ -53,5 +60,10 @@ export async function deleteObject(
   options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
 ): Promise<void> {
   const { DeleteObjectCommand } = s3Sdk();
-  await withRetry(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })), isTransientS3Error, options.policy, options.counter);
+  await withRetry(
+    () => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+    isTransientS3Error,
+    options.policy,
+    options.counter,
+  );
 }

@@ -18,8 +18,17 @@ export async function probeConditionalWrites(
 ): Promise<boolean> {
   const { DeleteObjectCommand, PutObjectCommand } = s3Sdk();
   const key = `${prefix}.rtlake-probe-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const create = () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), IfNoneMatch: '*' }));
-  const retry = <T>(fn: () => Promise<T>) => withRetry(fn, (err) => isTransientS3Error(err) && !isPreconditionFailed(err), options.policy, options.counter);
+  const create = () =>
+    client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), IfNoneMatch: '*' }),
+    );
+  const retry = <T>(fn: () => Promise<T>) =>
+    withRetry(
+      fn,
+      (err) => isTransientS3Error(err) && !isPreconditionFailed(err),
+      options.policy,
+      options.counter,
+    );
   try {
     await retry(create).catch((err: unknown) => {
       // A lost answer retried: the first attempt created it, so this 412 is already the answer.
@@ -30,10 +39,13 @@ export async function probeConditionalWrites(
       return false;
     } catch (err) {
       if (isPreconditionFailed(err)) return true;
-      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501) return false;
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501)
+        return false;
       throw err;
     }
   } finally {
-    await retry(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))).catch(() => undefined);
+    await retry(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))).catch(
+      () => undefined,
+    );
   }
 }

@@ -32,12 +32,30 @@ function conditionHeaders(condition: WriteCondition | undefined): { IfMatch?: st
  * atomically); with a condition, S3 refuses the write (412) if another writer got there first.
  * Large files use multipart upload with the condition on the completing request.
  */
-export async function putObjectFile(client: S3Client, bucket: string, key: string, file: string, options: PutOptions = {}): Promise<void> {
-  const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand } = s3Sdk();
+export async function putObjectFile(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  file: string,
+  options: PutOptions = {},
+): Promise<void> {
+  const {
+    AbortMultipartUploadCommand,
+    CompleteMultipartUploadCommand,
+    CreateMultipartUploadCommand,
+    HeadObjectCommand,
+    PutObjectCommand,
+    UploadPartCommand,
+  } = s3Sdk();
   const size = (await stat(file)).size;
   const partSize = options.partSize ?? defaultPartSize;
   const retry = <T>(fn: () => Promise<T>) =>
-    withRetry(fn, (err) => isTransientS3Error(err) && !isPreconditionFailed(err), options.policy, options.counter);
+    withRetry(
+      fn,
+      (err) => isTransientS3Error(err) && !isPreconditionFailed(err),
+      options.policy,
+      options.counter,
+    );
   const contentType = options.contentType ?? 'application/octet-stream';
   // A conditional write whose answer was lost (reset, 5xx after the store committed) is retried,
   // and the retry is refused because the object is now *ours*. Such a 412 is not a conflict when
@@ -49,7 +67,9 @@ export async function putObjectFile(client: S3Client, bucket: string, key: strin
       return fn();
     }).catch(async (err: unknown) => {
       if (!(tries > 1 && isPreconditionFailed(err))) throw err;
-      const head = await retry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).catch(() => null);
+      const head = await retry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).catch(
+        () => null,
+      );
       if ((head?.ETag ?? '').replaceAll('"', '') !== expectedEtag) throw err;
       return undefined;
     });
@@ -57,12 +77,23 @@ export async function putObjectFile(client: S3Client, bucket: string, key: strin
   if (size <= partSize) {
     const body = await readFile(file);
     await conditional(
-      () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...conditionHeaders(options.condition) })),
+      () =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: contentType,
+            ...conditionHeaders(options.condition),
+          }),
+        ),
       createHash('md5').update(body).digest('hex'),
     );
     return;
   }
-  const created = await retry(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType })));
+  const created = await retry(() =>
+    client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType })),
+  );
   const uploadId = created.UploadId!;
   const handle = await open(file, 'r');
   try {
@@ -74,25 +105,37 @@ export async function putObjectFile(client: S3Client, bucket: string, key: strin
       await handle.read(buffer, 0, length, offset);
       partDigests.push(createHash('md5').update(buffer).digest());
       const part = await retry(() =>
-        client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: buffer })),
+        client.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: n,
+            Body: buffer,
+          }),
+        ),
       );
       parts.push({ ETag: part.ETag!, PartNumber: n });
     }
     // A multipart object's ETag is the MD5 of its parts' MD5s, then "-" and the part count.
     const multipartEtag = `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${parts.length}`;
-    await conditional(() =>
-      client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts },
-          ...conditionHeaders(options.condition),
-        }),
-      ), multipartEtag,
+    await conditional(
+      () =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts },
+            ...conditionHeaders(options.condition),
+          }),
+        ),
+      multipartEtag,
     );
   } catch (err) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .catch(() => undefined);
     throw err;
   } finally {
     await handle.close();

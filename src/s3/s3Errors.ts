@@ -11,10 +11,25 @@ interface SdkLikeError {
 }
 
 const transientNames = new Set([
-  'SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeTooSkewed',
-  'TimeoutError', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestTimeoutException',
-  'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET',
-  'ERR_STREAM_PREMATURE_CLOSE', 'AbortError',
+  'SlowDown',
+  'InternalError',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+  'TimeoutError',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'AbortError',
 ]);
 
 function nameOf(err: unknown): string {
@@ -35,7 +50,9 @@ export function isTransientS3Error(err: unknown): boolean {
   const status = httpStatus(err);
   if (status !== undefined && (status === 429 || status >= 500)) return true;
   const message = String((err as SdkLikeError)?.message ?? '');
-  return /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|premature close|aborted|terminated|other side closed/i.test(message);
+  return /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|premature close|aborted|terminated|other side closed/i.test(
+    message,
+  );
 }
 
 /** Nothing listens at the endpoint, or its host name does not resolve. */
@@ -55,7 +72,12 @@ export function isArchived(err: unknown): boolean {
 
 export function isPreconditionFailed(err: unknown): boolean {
   const name = nameOf(err);
-  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || httpStatus(err) === 412 || httpStatus(err) === 409 && name === 'ConditionalRequestConflict';
+  return (
+    name === 'PreconditionFailed' ||
+    name === 'ConditionalRequestConflict' ||
+    httpStatus(err) === 412 ||
+    (httpStatus(err) === 409 && name === 'ConditionalRequestConflict')
+  );
 }
 
 /**
@@ -75,36 +97,65 @@ export function describeS3Error(
   const at = endpoint ? ` (endpoint ${endpoint.replace(/\/\/[^/@]*@/, '//')})` : '';
   switch (name) {
     case 'NoSuchBucket':
-      return new AccessError(`${action} failed for ${where}: NoSuchBucket. Check the bucket name and --region${at}.`, { cause: err });
+      return new AccessError(
+        `${action} failed for ${where}: NoSuchBucket. Check the bucket name and --region${at}.`,
+        { cause: err },
+      );
     case 'AccessDenied':
     case 'AllAccessDisabled':
     case 'Forbidden':
-      return new AccessError(`${action} failed for ${where}: AccessDenied. Check that the credentials (--profile or AWS_* environment) allow this on that bucket.`, { cause: err });
+      return new AccessError(
+        `${action} failed for ${where}: AccessDenied. Check that the credentials (--profile or AWS_* environment) allow this on that bucket.`,
+        { cause: err },
+      );
     case 'InvalidAccessKeyId':
     case 'SignatureDoesNotMatch':
     case 'UnrecognizedClientException':
-      return new AccessError(`${action} failed for ${where}: ${name}. The access key or secret is wrong; check --profile or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`, { cause: err });
+      return new AccessError(
+        `${action} failed for ${where}: ${name}. The access key or secret is wrong; check --profile or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`,
+        { cause: err },
+      );
     case 'ExpiredToken':
     case 'ExpiredTokenException':
     case 'TokenRefreshRequired':
-      return new AccessError(`${action} failed for ${where}: the credentials have expired. Refresh them (e.g. aws sso login) and re-run.`, { cause: err });
+      return new AccessError(
+        `${action} failed for ${where}: the credentials have expired. Refresh them (e.g. aws sso login) and re-run.`,
+        { cause: err },
+      );
     case 'CredentialsProviderError':
-      return new AccessError(`${action} failed for ${where}: no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile.`, { cause: err });
+      return new AccessError(
+        `${action} failed for ${where}: no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile.`,
+        { cause: err },
+      );
     case 'ENOTFOUND':
     case 'ECONNREFUSED':
     case 'EAI_AGAIN':
-      return new AccessError(`${action} failed for ${where}: cannot reach the S3 endpoint${at} (${name}). Check --endpoint / AWS_ENDPOINT_URL_S3 and the network.`, { cause: err });
+      return new AccessError(
+        `${action} failed for ${where}: cannot reach the S3 endpoint${at} (${name}). Check --endpoint / AWS_ENDPOINT_URL_S3 and the network.`,
+        { cause: err },
+      );
   }
   if (status === 403) {
-    return new AccessError(`${action} failed for ${where}: AccessDenied (HTTP 403). Check the credentials and the bucket policy.`, { cause: err });
+    return new AccessError(
+      `${action} failed for ${where}: AccessDenied (HTTP 403). Check the credentials and the bucket policy.`,
+      { cause: err },
+    );
   }
   if (isPreconditionFailed(err)) {
-    return new ConflictError(`${action} failed for ${where}: another writer changed it since it was read (HTTP ${status ?? 412}). Re-run to merge again.`, { cause: err });
+    return new ConflictError(
+      `${action} failed for ${where}: another writer changed it since it was read (HTTP ${status ?? 412}). Re-run to merge again.`,
+      { cause: err },
+    );
   }
   const message = String((err as SdkLikeError)?.message ?? err).split('\n')[0] ?? '';
   if (/ECONNREFUSED|ENOTFOUND|getaddrinfo|connect /.test(message)) {
-    return new AccessError(`${action} failed for ${where}: cannot reach the S3 endpoint${at}: ${message}. Check --endpoint / AWS_ENDPOINT_URL_S3.`, { cause: err });
+    return new AccessError(
+      `${action} failed for ${where}: cannot reach the S3 endpoint${at}: ${message}. Check --endpoint / AWS_ENDPOINT_URL_S3.`,
+      { cause: err },
+    );
   }
   const text = `${action} failed for ${where}: ${name || 'error'}${status ? ` (HTTP ${status})` : ''}: ${message}`;
-  return direction === 'write' ? new OutputError(text, { cause: err }) : new AccessError(text, { cause: err });
+  return direction === 'write'
+    ? new OutputError(text, { cause: err })
+    : new AccessError(text, { cause: err });
 }

@@ -2,8 +2,23 @@ import { Box, Text, useApp, usePaste, useStdin, useWindowSize } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { EventEmitter } from 'node:events';
 import type { QueryCursor } from '../db/queryPage.js';
-import { duplicateGroupsQuery, frequencyQuery, groupCandidatesQuery, sortedQuery, summarizeQuery } from '../db/workbenchSql.js';
-import { appReducer, catalogEntries, createAppState, nextSort, type AppAction, type DedupeGroup, type RunKind, type Sort } from './appState.js';
+import {
+  duplicateGroupsQuery,
+  frequencyQuery,
+  groupCandidatesQuery,
+  sortedQuery,
+  summarizeQuery,
+} from '../db/workbenchSql.js';
+import {
+  appReducer,
+  catalogEntries,
+  createAppState,
+  nextSort,
+  type AppAction,
+  type DedupeGroup,
+  type RunKind,
+  type Sort,
+} from './appState.js';
 import type { WorkbenchBackend } from './backend.js';
 import { CatalogView } from './components/CatalogView.js';
 import { DedupeView } from './components/DedupeView.js';
@@ -40,7 +55,9 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
   const { exit } = useApp();
   const { columns, rows } = useWindowSize();
   const layout = computeLayout(columns, rows);
-  const [editor, editorDispatch] = useReducer(editorReducer, undefined, () => createEditor(initialText, history));
+  const [editor, editorDispatch] = useReducer(editorReducer, undefined, () =>
+    createEditor(initialText, history),
+  );
   const [state, rawDispatch] = useReducer(appReducer, undefined, () => {
     const s = createAppState();
     return hint ? appReducer(s, { type: 'message', text: hint }) : s;
@@ -106,7 +123,10 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
   );
 
   const runQuery = useCallback(
-    (sql: string, opts: { title: string; baseSql?: string; sort?: Sort; push?: boolean; remember?: boolean }) =>
+    (
+      sql: string,
+      opts: { title: string; baseSql?: string; sort?: Sort; push?: boolean; remember?: boolean },
+    ) =>
       guarded('query', 'running', async (started) => {
         const id = ++runId.current;
         cursorRef.current = undefined;
@@ -142,7 +162,8 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
     },
     [backend],
   );
-  const dedupeGroup = state.overlay?.kind === 'dedupe' ? state.dedupe.groups[state.dedupe.selected] : undefined;
+  const dedupeGroup =
+    state.overlay?.kind === 'dedupe' ? state.dedupe.groups[state.dedupe.selected] : undefined;
   useEffect(() => void loadCandidates(dedupeGroup), [dedupeGroup, loadCandidates]);
 
   const doEffect = useCallback(
@@ -151,7 +172,12 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
       const result = s.result;
       const column = result?.columns[s.grid.col];
       const needResult = (what: string) => {
-        if (!result) dispatch({ type: 'message', text: `run a query first: ${what} works on the current result`, error: true });
+        if (!result)
+          dispatch({
+            type: 'message',
+            text: `run a query first: ${what} works on the current result`,
+            error: true,
+          });
         return result;
       };
       switch (effect) {
@@ -190,7 +216,10 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
           return;
         case 'frequency':
           if (!needResult('frequencies') || !result || !column) return;
-          void runQuery(frequencyQuery(result.baseSql, column), { title: `frequencies of ${column}`, push: true });
+          void runQuery(frequencyQuery(result.baseSql, column), {
+            title: `frequencies of ${column}`,
+            push: true,
+          });
           return;
         case 'back': {
           const prev = s.backStack.at(-1);
@@ -199,7 +228,11 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
             return;
           }
           dispatch({ type: 'popBack' });
-          void runQuery(prev.sql, { title: prev.title, baseSql: prev.baseSql, ...(prev.sort ? { sort: prev.sort } : {}) });
+          void runQuery(prev.sql, {
+            title: prev.title,
+            baseSql: prev.baseSql,
+            ...(prev.sort ? { sort: prev.sort } : {}),
+          });
           return;
         }
         case 'fetchMore': {
@@ -213,14 +246,23 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
           if (room <= 0 || !cursor) {
             dispatch({
               type: 'message',
-              text: room <= 0 ? `holding ${maxBufferedRows} rows already; export (e/E) writes the whole result` : 'this result is closed: run it again to fetch more',
+              text:
+                room <= 0
+                  ? `holding ${maxBufferedRows} rows already; export (e/E) writes the whole result`
+                  : 'this result is closed: run it again to fetch more',
               error: true,
             });
             return;
           }
           void guarded('more', 'fetching', async (started) => {
             const next = await cursor.more(Math.min(pageSize, room));
-            dispatch({ type: 'moreRows', rows: next.rows, hasMore: next.hasMore, capped: result.rows.length + next.rows.length >= maxBufferedRows && next.hasMore, elapsedMs: Date.now() - started });
+            dispatch({
+              type: 'moreRows',
+              rows: next.rows,
+              hasMore: next.hasMore,
+              capped: result.rows.length + next.rows.length >= maxBufferedRows && next.hasMore,
+              elapsedMs: Date.now() - started,
+            });
           });
           return;
         }
@@ -244,7 +286,9 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
         case 'insertName': {
           const entry = catalogEntries(s.catalog.relations)[s.catalog.selected];
           if (!entry) return;
-          const name = /^[a-z_][a-z0-9_]*$/.test(entry.name) ? entry.name : `"${entry.name.replace(/"/g, '""')}"`;
+          const name = /^[a-z_][a-z0-9_]*$/.test(entry.name)
+            ? entry.name
+            : `"${entry.name.replace(/"/g, '""')}"`;
           editorDispatch({ type: 'insert', text: name });
           dispatch({ type: 'focus', to: 'editor' });
           return;
@@ -271,7 +315,11 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
               timestampUs: Number(r[ix('ts_us')]),
             }));
             dispatch({ type: 'dedupeGroups', groups });
-            if (groups.length === 0) dispatch({ type: 'message', text: 'no duplicate groups: every (vehicle_id, timestamp) occurs once' });
+            if (groups.length === 0)
+              dispatch({
+                type: 'message',
+                text: 'no duplicate groups: every (vehicle_id, timestamp) occurs once',
+              });
           });
           return;
         }
@@ -312,10 +360,28 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
   const border = (focused: boolean) => (focused && !state.overlay ? theme.borderFocused : theme.border);
   const result = state.result;
   let middle;
-  if (state.overlay?.kind === 'help') middle = <HelpView width={layout.gridWidth} height={layout.overlayHeight} />;
+  if (state.overlay?.kind === 'help')
+    middle = <HelpView width={layout.gridWidth} height={layout.overlayHeight} />;
   else if (state.overlay?.kind === 'detail' && result)
-    middle = <DetailView result={result} row={state.grid.row} col={state.grid.col} scroll={state.overlay.scroll} width={layout.gridWidth} height={layout.overlayHeight} />;
-  else if (state.overlay?.kind === 'dedupe') middle = <DedupeView dedupe={state.dedupe} ruleText={backend.ruleText} width={layout.gridWidth} height={layout.overlayHeight} />;
+    middle = (
+      <DetailView
+        result={result}
+        row={state.grid.row}
+        col={state.grid.col}
+        scroll={state.overlay.scroll}
+        width={layout.gridWidth}
+        height={layout.overlayHeight}
+      />
+    );
+  else if (state.overlay?.kind === 'dedupe')
+    middle = (
+      <DedupeView
+        dedupe={state.dedupe}
+        ruleText={backend.ruleText}
+        width={layout.gridWidth}
+        height={layout.overlayHeight}
+      />
+    );
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       {middle ? (
@@ -326,19 +392,51 @@ export function App({ backend, initialText = '', history = [], hint, onHistory, 
         <>
           <Box flexDirection="row" height={layout.topHeight + 2}>
             {layout.catalogWidth > 0 ? (
-              <Box borderStyle="round" borderColor={border(state.focus === 'catalog')} width={layout.catalogWidth + 2}>
-                <CatalogView entries={entries} selected={state.catalog.selected} focused={state.focus === 'catalog'} width={layout.catalogWidth} height={layout.topHeight} />
+              <Box
+                borderStyle="round"
+                borderColor={border(state.focus === 'catalog')}
+                width={layout.catalogWidth + 2}
+              >
+                <CatalogView
+                  entries={entries}
+                  selected={state.catalog.selected}
+                  focused={state.focus === 'catalog'}
+                  width={layout.catalogWidth}
+                  height={layout.topHeight}
+                />
               </Box>
             ) : null}
-            <Box borderStyle="round" borderColor={border(state.focus === 'editor')} width={layout.editorWidth + 2}>
-              <EditorView editor={editor} focused={state.focus === 'editor'} width={layout.editorWidth} height={layout.topHeight} />
+            <Box
+              borderStyle="round"
+              borderColor={border(state.focus === 'editor')}
+              width={layout.editorWidth + 2}
+            >
+              <EditorView
+                editor={editor}
+                focused={state.focus === 'editor'}
+                width={layout.editorWidth}
+                height={layout.topHeight}
+              />
             </Box>
           </Box>
-          <Box borderStyle="round" borderColor={border(state.focus === 'results')} flexDirection="column" height={layout.gridHeight + 2}>
+          <Box
+            borderStyle="round"
+            borderColor={border(state.focus === 'results')}
+            flexDirection="column"
+            height={layout.gridHeight + 2}
+          >
             <Text color={theme.title} wrap="truncate">
-              {result ? `${result.title}${result.sort ? ` · sorted by ${result.sort.column} ${result.sort.direction}` : ''}${result.hasMore ? ' · m fetches more' : ''}` : 'results'}
+              {result
+                ? `${result.title}${result.sort ? ` · sorted by ${result.sort.column} ${result.sort.direction}` : ''}${result.hasMore ? ' · m fetches more' : ''}`
+                : 'results'}
             </Text>
-            <GridView result={result} grid={state.grid} focused={state.focus === 'results'} width={layout.gridWidth} height={layout.gridHeight - 1} />
+            <GridView
+              result={result}
+              grid={state.grid}
+              focused={state.focus === 'results'}
+              width={layout.gridWidth}
+              height={layout.gridHeight - 1}
+            />
           </Box>
         </>
       )}

@@ -178,7 +178,17 @@ export function appReducer(s: AppState, a: AppAction): AppState {
         elapsedMs: a.elapsedMs,
       };
       const backStack =
-        a.push && s.result ? [...s.backStack, { sql: s.result.sql, baseSql: s.result.baseSql, title: s.result.title, ...(s.result.sort ? { sort: s.result.sort } : {}) }].slice(-20) : s.backStack;
+        a.push && s.result
+          ? [
+              ...s.backStack,
+              {
+                sql: s.result.sql,
+                baseSql: s.result.baseSql,
+                title: s.result.title,
+                ...(s.result.sort ? { sort: s.result.sort } : {}),
+              },
+            ].slice(-20)
+          : s.backStack;
       // A re-sort keeps the cursor on the same column; a new query starts at the top left.
       const sameShape = s.result && a.sort !== undefined && s.result.baseSql === a.baseSql;
       const grid = sameShape ? { ...s.grid, row: 0, top: 0 } : { ...s.grid, row: 0, col: 0, top: 0, left: 0 };
@@ -189,21 +199,43 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     case 'runFailed':
       return { ...s, status: { error: a.error } };
     case 'runCancelled':
-      return { ...s, status: { message: `cancelled after ${formatElapsed(a.elapsedMs)}; the previous result is still shown` } };
+      return {
+        ...s,
+        status: {
+          message: `cancelled after ${formatElapsed(a.elapsedMs)}; the previous result is still shown`,
+        },
+      };
     case 'moreRows': {
       if (!s.result) return { ...s, status: stopped(s) };
-      const result = { ...s.result, rows: [...s.result.rows, ...a.rows], hasMore: a.hasMore, capped: a.capped };
+      const result = {
+        ...s.result,
+        rows: [...s.result.rows, ...a.rows],
+        hasMore: a.hasMore,
+        capped: a.capped,
+      };
       const message = a.capped
         ? `holding ${result.rows.length.toLocaleString('en-US')} rows, the most kept in memory; export (e/E) writes the whole result`
         : `fetched ${a.rows.length.toLocaleString('en-US')} more rows (${formatElapsed(a.elapsedMs)})`;
       return { ...s, result, status: { message } };
     }
     case 'exported':
-      return { ...s, status: { message: `exported ${a.rows.toLocaleString('en-US')} rows to ${a.file} (${formatElapsed(a.elapsedMs)})` } };
+      return {
+        ...s,
+        status: {
+          message: `exported ${a.rows.toLocaleString('en-US')} rows to ${a.file} (${formatElapsed(a.elapsedMs)})`,
+        },
+      };
     case 'popBack':
       return { ...s, backStack: s.backStack.slice(0, -1) };
     case 'message':
-      return { ...s, status: { ...stopped(s), ...(a.error ? { error: a.text } : { message: a.text }), ...(s.status.running ? { running: s.status.running } : {}) } };
+      return {
+        ...s,
+        status: {
+          ...stopped(s),
+          ...(a.error ? { error: a.text } : { message: a.text }),
+          ...(s.status.running ? { running: s.status.running } : {}),
+        },
+      };
     case 'gridMove': {
       if (!s.result) return s;
       const g = { ...s.grid };
@@ -216,18 +248,33 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     }
     case 'gridViewport': {
       if (s.grid.height === a.height && s.grid.width === a.width) return s;
-      return { ...s, grid: clampGrid({ ...s.grid, height: Math.max(1, a.height), width: Math.max(10, a.width) }, s.result) };
+      return {
+        ...s,
+        grid: clampGrid({ ...s.grid, height: Math.max(1, a.height), width: Math.max(10, a.width) }, s.result),
+      };
     }
     case 'detailScroll': {
       if (s.overlay?.kind !== 'detail') return s;
       const max = Math.max(0, (s.result?.columns.length ?? 1) - 1);
-      return { ...s, overlay: { kind: 'detail', scroll: Math.max(0, Math.min(max, s.overlay.scroll + a.by)) } };
+      return {
+        ...s,
+        overlay: { kind: 'detail', scroll: Math.max(0, Math.min(max, s.overlay.scroll + a.by)) },
+      };
     }
     case 'catalogLoaded':
-      return { ...s, catalog: { relations: a.relations, selected: Math.min(s.catalog.selected, Math.max(0, catalogEntries(a.relations).length - 1)) } };
+      return {
+        ...s,
+        catalog: {
+          relations: a.relations,
+          selected: Math.min(s.catalog.selected, Math.max(0, catalogEntries(a.relations).length - 1)),
+        },
+      };
     case 'catalogMove': {
       const n = catalogEntries(s.catalog.relations).length;
-      return { ...s, catalog: { ...s.catalog, selected: Math.max(0, Math.min(n - 1, s.catalog.selected + a.by)) } };
+      return {
+        ...s,
+        catalog: { ...s.catalog, selected: Math.max(0, Math.min(n - 1, s.catalog.selected + a.by)) },
+      };
     }
     case 'dedupeGroups': {
       const { candidates: _c, ...rest } = s.dedupe;
@@ -243,7 +290,10 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       return { ...s, dedupe: { ...s.dedupe, candidates: a.page }, status: stopped(s) };
     case 'dedupeScroll': {
       const n = s.dedupe.candidates?.rows.length ?? 0;
-      return { ...s, dedupe: { ...s.dedupe, left: Math.max(0, Math.min(Math.max(0, n - 1), s.dedupe.left + a.by)) } };
+      return {
+        ...s,
+        dedupe: { ...s.dedupe, left: Math.max(0, Math.min(Math.max(0, n - 1), s.dedupe.left + a.by)) },
+      };
     }
     case 'tick':
       return { ...s, now: a.now };

@@ -34,7 +34,23 @@ export type EditorAction =
   | { type: 'newline' }
   | { type: 'backspace' }
   | { type: 'deleteForward' }
-  | { type: 'move'; to: 'left' | 'right' | 'up' | 'down' | 'wordLeft' | 'wordRight' | 'lineStart' | 'lineEnd' | 'docStart' | 'docEnd' | 'pageUp' | 'pageDown'; select?: boolean }
+  | {
+      type: 'move';
+      to:
+        | 'left'
+        | 'right'
+        | 'up'
+        | 'down'
+        | 'wordLeft'
+        | 'wordRight'
+        | 'lineStart'
+        | 'lineEnd'
+        | 'docStart'
+        | 'docEnd'
+        | 'pageUp'
+        | 'pageDown';
+      select?: boolean;
+    }
   | { type: 'selectAll' }
   | { type: 'undo' }
   | { type: 'redo' }
@@ -50,7 +66,15 @@ const historyLimit = 500;
 export function createEditor(text = '', history: string[] = []): EditorState {
   const lines = text.split('\n');
   const row = lines.length - 1;
-  return { lines, cursor: { row, col: lines[row]!.length }, undo: [], redo: [], history, historyIndex: history.length, pageRows: 5 };
+  return {
+    lines,
+    cursor: { row, col: lines[row]!.length },
+    undo: [],
+    redo: [],
+    history,
+    historyIndex: history.length,
+    pageRows: 5,
+  };
 }
 
 export function editorText(s: EditorState): string {
@@ -108,7 +132,10 @@ function replaceRange(s: EditorState, start: number, end: number, text: string):
 }
 
 function insertText(s: EditorState, text: string): EditorState {
-  const clean = text.replace(/\r\n?/g, '\n').replace(/\t/g, '  ').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+  const clean = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, '  ')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
   const sel = selectionRange(s);
   const at = offsetOf(s.lines, s.cursor);
   return replaceRange(s, sel ? sel[0] : at, sel ? sel[1] : at, clean);
@@ -116,7 +143,10 @@ function insertText(s: EditorState, text: string): EditorState {
 
 const wordChar = /[\p{L}\p{N}_]/u;
 
-function moveCursor(s: EditorState, to: Extract<EditorAction, { type: 'move' }>['to']): { cursor: Position; goalCol?: number } {
+function moveCursor(
+  s: EditorState,
+  to: Extract<EditorAction, { type: 'move' }>['to'],
+): { cursor: Position; goalCol?: number } {
   const { row, col } = s.cursor;
   const line = s.lines[row]!;
   const vertical = (delta: number) => {
@@ -192,7 +222,12 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
       const { cursor, goalCol } = moveCursor(s, a.to);
       const { anchor: _a, goalCol: _g, ...rest } = s;
       const anchor = a.select ? (s.anchor ?? s.cursor) : undefined;
-      return { ...rest, cursor, ...(goalCol !== undefined ? { goalCol } : {}), ...(anchor ? { anchor } : {}) };
+      return {
+        ...rest,
+        cursor,
+        ...(goalCol !== undefined ? { goalCol } : {}),
+        ...(anchor ? { anchor } : {}),
+      };
     }
     case 'selectAll': {
       const last = s.lines.length - 1;
@@ -217,7 +252,8 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     case 'remember': {
       const sql = a.sql.trim();
       if (sql === '') return s;
-      const history = s.history[s.history.length - 1] === sql ? s.history : [...s.history, sql].slice(-historyLimit);
+      const history =
+        s.history[s.history.length - 1] === sql ? s.history : [...s.history, sql].slice(-historyLimit);
       const { draft: _d, ...rest } = s;
       return { ...rest, history, historyIndex: history.length };
     }

@@ -20,7 +20,8 @@ export function fit(text: string, width: number, alignRight = false): string {
 export function columnWidths(columns: string[], rows: Cell[][], sample = 200): number[] {
   return columns.map((name, i) => {
     let w = Math.max(3, name.length + 2); // room for a sort arrow
-    for (let r = 0; r < Math.min(rows.length, sample); r++) w = Math.max(w, cellLine(rows[r]![i] ?? null).length);
+    for (let r = 0; r < Math.min(rows.length, sample); r++)
+      w = Math.max(w, cellLine(rows[r]![i] ?? null).length);
     return Math.min(w, maxColumnWidth);
   });
 }

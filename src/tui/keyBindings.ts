@@ -5,13 +5,53 @@
 export type Scope = 'global' | 'editor' | 'results' | 'catalog' | 'detail' | 'dedupe' | 'help';
 
 export type Action =
-  | 'run' | 'cancel' | 'quit' | 'focusNext' | 'focusPrev' | 'help' | 'dedupe'
-  | 'undo' | 'redo' | 'historyPrev' | 'historyNext' | 'selectAll' | 'newline' | 'backspace' | 'deleteForward'
-  | 'left' | 'right' | 'up' | 'down' | 'wordLeft' | 'wordRight' | 'lineStart' | 'lineEnd' | 'docStart' | 'docEnd'
-  | 'pageUp' | 'pageDown' | 'selectLeft' | 'selectRight' | 'selectUp' | 'selectDown' | 'selectLineStart' | 'selectLineEnd'
-  | 'detail' | 'sort' | 'fetchMore' | 'profile' | 'frequency' | 'exportCsv' | 'exportParquet' | 'back'
-  | 'firstRow' | 'lastRow' | 'firstColumn' | 'lastColumn'
-  | 'insertName' | 'close';
+  | 'run'
+  | 'cancel'
+  | 'quit'
+  | 'focusNext'
+  | 'focusPrev'
+  | 'help'
+  | 'dedupe'
+  | 'undo'
+  | 'redo'
+  | 'historyPrev'
+  | 'historyNext'
+  | 'selectAll'
+  | 'newline'
+  | 'backspace'
+  | 'deleteForward'
+  | 'left'
+  | 'right'
+  | 'up'
+  | 'down'
+  | 'wordLeft'
+  | 'wordRight'
+  | 'lineStart'
+  | 'lineEnd'
+  | 'docStart'
+  | 'docEnd'
+  | 'pageUp'
+  | 'pageDown'
+  | 'selectLeft'
+  | 'selectRight'
+  | 'selectUp'
+  | 'selectDown'
+  | 'selectLineStart'
+  | 'selectLineEnd'
+  | 'detail'
+  | 'sort'
+  | 'fetchMore'
+  | 'profile'
+  | 'frequency'
+  | 'exportCsv'
+  | 'exportParquet'
+  | 'back'
+  | 'firstRow'
+  | 'lastRow'
+  | 'firstColumn'
+  | 'lastColumn'
+  | 'insertName'
+  | 'close';
 
 export interface Binding {
   scope: Scope;
@@ -25,17 +65,47 @@ export interface Binding {
 }
 
 export const keyBindings: readonly Binding[] = [
-  { scope: 'global', action: 'run', keys: ['f5', 'ctrl+j', 'ctrl+return'], label: 'run the selection, or the statement under the cursor', inHelpLine: true },
-  { scope: 'global', action: 'cancel', keys: ['ctrl+c'], label: 'cancel the running query (DuckDB interrupt)', inHelpLine: true },
+  {
+    scope: 'global',
+    action: 'run',
+    keys: ['f5', 'ctrl+j', 'ctrl+return'],
+    label: 'run the selection, or the statement under the cursor',
+    inHelpLine: true,
+  },
+  {
+    scope: 'global',
+    action: 'cancel',
+    keys: ['ctrl+c'],
+    label: 'cancel the running query (DuckDB interrupt)',
+    inHelpLine: true,
+  },
   { scope: 'global', action: 'quit', keys: ['ctrl+q'], label: 'quit', inHelpLine: true },
-  { scope: 'global', action: 'focusNext', keys: ['tab'], label: 'focus the next pane (editor, results, catalog)', inHelpLine: true },
+  {
+    scope: 'global',
+    action: 'focusNext',
+    keys: ['tab'],
+    label: 'focus the next pane (editor, results, catalog)',
+    inHelpLine: true,
+  },
   { scope: 'global', action: 'focusPrev', keys: ['shift+tab'], label: 'focus the previous pane' },
   { scope: 'global', action: 'help', keys: ['f1'], label: 'all keys', inHelpLine: true },
-  { scope: 'global', action: 'dedupe', keys: ['f2'], label: 'dedupe panel: duplicate groups and why a row was kept', inHelpLine: true },
+  {
+    scope: 'global',
+    action: 'dedupe',
+    keys: ['f2'],
+    label: 'dedupe panel: duplicate groups and why a row was kept',
+    inHelpLine: true,
+  },
 
   { scope: 'editor', action: 'undo', keys: ['ctrl+z'], label: 'undo', inHelpLine: true },
   { scope: 'editor', action: 'redo', keys: ['ctrl+y'], label: 'redo' },
-  { scope: 'editor', action: 'historyPrev', keys: ['ctrl+p', 'alt+up'], label: 'previous query from history', inHelpLine: true },
+  {
+    scope: 'editor',
+    action: 'historyPrev',
+    keys: ['ctrl+p', 'alt+up'],
+    label: 'previous query from history',
+    inHelpLine: true,
+  },
   { scope: 'editor', action: 'historyNext', keys: ['ctrl+n', 'alt+down'], label: 'next query from history' },
   { scope: 'editor', action: 'selectAll', keys: ['ctrl+a'], label: 'select all' },
   { scope: 'editor', action: 'newline', keys: ['return'], label: 'new line' },
@@ -71,19 +141,55 @@ export const keyBindings: readonly Binding[] = [
   { scope: 'results', action: 'firstColumn', keys: ['home'], label: 'first column' },
   { scope: 'results', action: 'lastColumn', keys: ['end'], label: 'last column' },
   { scope: 'results', action: 'detail', keys: ['return'], label: 'record/cell detail', inHelpLine: true },
-  { scope: 'results', action: 'sort', keys: ['s'], label: 'sort by the column (asc, desc, off; re-queries)', inHelpLine: true },
+  {
+    scope: 'results',
+    action: 'sort',
+    keys: ['s'],
+    label: 'sort by the column (asc, desc, off; re-queries)',
+    inHelpLine: true,
+  },
   { scope: 'results', action: 'fetchMore', keys: ['m'], label: 'fetch more rows', inHelpLine: true },
   { scope: 'results', action: 'profile', keys: ['p'], label: 'column profile (SUMMARIZE)', inHelpLine: true },
-  { scope: 'results', action: 'frequency', keys: ['f'], label: 'value frequencies of the column', inHelpLine: true },
-  { scope: 'results', action: 'exportCsv', keys: ['e'], label: 'export the whole result to CSV (current folder)', inHelpLine: true },
-  { scope: 'results', action: 'exportParquet', keys: ['E'], label: 'export the whole result to Parquet', inHelpLine: true },
-  { scope: 'results', action: 'back', keys: ['b', 'backspace'], label: 'back to the previous result (re-runs it)', inHelpLine: true },
+  {
+    scope: 'results',
+    action: 'frequency',
+    keys: ['f'],
+    label: 'value frequencies of the column',
+    inHelpLine: true,
+  },
+  {
+    scope: 'results',
+    action: 'exportCsv',
+    keys: ['e'],
+    label: 'export the whole result to CSV (current folder)',
+    inHelpLine: true,
+  },
+  {
+    scope: 'results',
+    action: 'exportParquet',
+    keys: ['E'],
+    label: 'export the whole result to Parquet',
+    inHelpLine: true,
+  },
+  {
+    scope: 'results',
+    action: 'back',
+    keys: ['b', 'backspace'],
+    label: 'back to the previous result (re-runs it)',
+    inHelpLine: true,
+  },
 
   { scope: 'catalog', action: 'up', keys: ['up', 'k'], label: 'previous entry' },
   { scope: 'catalog', action: 'down', keys: ['down', 'j'], label: 'next entry' },
   { scope: 'catalog', action: 'pageUp', keys: ['pageup'], label: 'page up' },
   { scope: 'catalog', action: 'pageDown', keys: ['pagedown'], label: 'page down' },
-  { scope: 'catalog', action: 'insertName', keys: ['return'], label: 'insert the name into the editor', inHelpLine: true },
+  {
+    scope: 'catalog',
+    action: 'insertName',
+    keys: ['return'],
+    label: 'insert the name into the editor',
+    inHelpLine: true,
+  },
 
   { scope: 'detail', action: 'up', keys: ['up', 'k'], label: 'scroll up' },
   { scope: 'detail', action: 'down', keys: ['down', 'j'], label: 'scroll down' },
@@ -113,32 +219,78 @@ export function displayKey(id: string): string {
   if (id === '+') return '+';
   return id
     .split('+')
-    .map((p, i, all) => (p.length === 1 ? (all.length > 1 ? p.toUpperCase() : p) : p === 'return' ? 'Enter' : p === 'pageup' ? 'PgUp' : p === 'pagedown' ? 'PgDn' : p === 'escape' ? 'Esc' : p[0]!.toUpperCase() + p.slice(1)))
+    .map((p, _i, all) =>
+      p.length === 1
+        ? all.length > 1
+          ? p.toUpperCase()
+          : p
+        : p === 'return'
+          ? 'Enter'
+          : p === 'pageup'
+            ? 'PgUp'
+            : p === 'pagedown'
+              ? 'PgDn'
+              : p === 'escape'
+                ? 'Esc'
+                : p[0]!.toUpperCase() + p.slice(1),
+    )
     .join('+');
 }
 
 const shortLabels: Partial<Record<Action, string>> = {
-  run: 'run', cancel: 'cancel', quit: 'quit', focusNext: 'focus', help: 'keys', dedupe: 'dedupe', undo: 'undo',
-  historyPrev: 'history', detail: 'detail', sort: 'sort', fetchMore: 'more', profile: 'profile', frequency: 'freq',
-  exportCsv: 'csv', exportParquet: 'parquet', back: 'back', insertName: 'insert', close: 'close',
+  run: 'run',
+  cancel: 'cancel',
+  quit: 'quit',
+  focusNext: 'focus',
+  help: 'keys',
+  dedupe: 'dedupe',
+  undo: 'undo',
+  historyPrev: 'history',
+  detail: 'detail',
+  sort: 'sort',
+  fetchMore: 'more',
+  profile: 'profile',
+  frequency: 'freq',
+  exportCsv: 'csv',
+  exportParquet: 'parquet',
+  back: 'back',
+  insertName: 'insert',
+  close: 'close',
 };
 
 /** The one-line help for a scope: its own bindings, then the globals, from the table above. */
 export function helpItems(scope: Scope): string[] {
   const own = keyBindings.filter((b) => b.scope === scope && b.inHelpLine);
-  const global = scope === 'help' || scope === 'detail' ? [] : keyBindings.filter((b) => b.scope === 'global' && b.inHelpLine);
+  const global =
+    scope === 'help' || scope === 'detail'
+      ? []
+      : keyBindings.filter((b) => b.scope === 'global' && b.inHelpLine);
   return [...global.slice(0, 2), ...own, ...global.slice(2)].map(
-    (b) => `${b.keys.filter((k) => k !== 'ctrl+return' && k !== 'backspace').slice(0, 2).map(displayKey).join('/')} ${shortLabels[b.action] ?? b.label}`,
+    (b) =>
+      `${b.keys
+        .filter((k) => k !== 'ctrl+return' && k !== 'backspace')
+        .slice(0, 2)
+        .map(displayKey)
+        .join('/')} ${shortLabels[b.action] ?? b.label}`,
   );
 }
 
 /** The README's keys table (Markdown). */
 export function keysMarkdown(): string {
   const scopeNames: Record<Scope, string> = {
-    global: 'anywhere', editor: 'editor', results: 'results', catalog: 'catalog', detail: 'detail view', dedupe: 'dedupe panel', help: 'help',
+    global: 'anywhere',
+    editor: 'editor',
+    results: 'results',
+    catalog: 'catalog',
+    detail: 'detail view',
+    dedupe: 'dedupe panel',
+    help: 'help',
   };
   const rows = keyBindings
     .filter((b) => b.scope !== 'help')
-    .map((b) => `| ${scopeNames[b.scope]} | ${b.keys.map((k) => `\`${displayKey(k)}\``).join(', ')} | ${b.label} |`);
+    .map(
+      (b) =>
+        `| ${scopeNames[b.scope]} | ${b.keys.map((k) => `\`${displayKey(k)}\``).join(', ')} | ${b.label} |`,
+    );
   return ['| where | keys | does |', '|---|---|---|', ...rows].join('\n');
 }

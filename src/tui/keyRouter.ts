@@ -11,8 +11,19 @@ export type Command =
   | { type: 'none' };
 
 export type Effect =
-  | 'run' | 'cancel' | 'quit' | 'sort' | 'fetchMore' | 'profile' | 'frequency' | 'exportCsv' | 'exportParquet' | 'back'
-  | 'openDedupe' | 'insertName' | 'detail';
+  | 'run'
+  | 'cancel'
+  | 'quit'
+  | 'sort'
+  | 'fetchMore'
+  | 'profile'
+  | 'frequency'
+  | 'exportCsv'
+  | 'exportParquet'
+  | 'back'
+  | 'openDedupe'
+  | 'insertName'
+  | 'detail';
 
 export function scopeOf(focus: Focus, overlay: Overlay | undefined): Scope {
   return overlay ? overlay.kind : focus;
@@ -40,8 +51,19 @@ const moves: Partial<Record<Action, Extract<EditorAction, { type: 'move' }>>> = 
 };
 
 const effects: Partial<Record<Action, Effect>> = {
-  run: 'run', cancel: 'cancel', quit: 'quit', sort: 'sort', fetchMore: 'fetchMore', profile: 'profile', frequency: 'frequency',
-  exportCsv: 'exportCsv', exportParquet: 'exportParquet', back: 'back', dedupe: 'openDedupe', insertName: 'insertName', detail: 'detail',
+  run: 'run',
+  cancel: 'cancel',
+  quit: 'quit',
+  sort: 'sort',
+  fetchMore: 'fetchMore',
+  profile: 'profile',
+  frequency: 'frequency',
+  exportCsv: 'exportCsv',
+  exportParquet: 'exportParquet',
+  back: 'back',
+  dedupe: 'openDedupe',
+  insertName: 'insertName',
+  detail: 'detail',
 };
 
 /** Decides what a key does given where the focus is and which overlay is open. Pure. */
@@ -49,11 +71,16 @@ export function routeKey(focus: Focus, overlay: Overlay | undefined, ev: KeyEven
   const scope = scopeOf(focus, overlay);
   const action = actionFor(scope, keyId(ev));
   if (action === undefined) {
-    if (scope === 'editor' && ev.text !== '') return { type: 'editor', action: { type: 'insert', text: ev.text } };
+    if (scope === 'editor' && ev.text !== '')
+      return { type: 'editor', action: { type: 'insert', text: ev.text } };
     return { type: 'none' };
   }
   // Overlays close on their own keys; F2 in the dedupe panel closes it rather than reopening.
-  if (action === 'close' || (overlay && action === 'dedupe' && overlay.kind === 'dedupe') || (overlay?.kind === 'help' && action === 'help')) {
+  if (
+    action === 'close' ||
+    (overlay && action === 'dedupe' && overlay.kind === 'dedupe') ||
+    (overlay?.kind === 'help' && action === 'help')
+  ) {
     return { type: 'app', action: { type: 'overlay' } };
   }
   if (action === 'help') return { type: 'app', action: { type: 'overlay', overlay: { kind: 'help' } } };
@@ -65,46 +92,75 @@ export function routeKey(focus: Focus, overlay: Overlay | undefined, ev: KeyEven
     const move = moves[action];
     if (move) return { type: 'editor', action: move };
     switch (action) {
-      case 'undo': case 'redo': case 'historyPrev': case 'historyNext': case 'selectAll': case 'newline': case 'backspace': case 'deleteForward':
+      case 'undo':
+      case 'redo':
+      case 'historyPrev':
+      case 'historyNext':
+      case 'selectAll':
+      case 'newline':
+      case 'backspace':
+      case 'deleteForward':
         return { type: 'editor', action: { type: action } };
     }
   }
   if (scope === 'results') {
     switch (action) {
-      case 'up': return { type: 'app', action: { type: 'gridMove', rows: -1 } };
-      case 'down': return { type: 'app', action: { type: 'gridMove', rows: 1 } };
-      case 'left': return { type: 'app', action: { type: 'gridMove', cols: -1 } };
-      case 'right': return { type: 'app', action: { type: 'gridMove', cols: 1 } };
-      case 'pageUp': return { type: 'app', action: { type: 'gridMove', pages: -1 } };
-      case 'pageDown': return { type: 'app', action: { type: 'gridMove', pages: 1 } };
-      case 'firstRow': return { type: 'app', action: { type: 'gridMove', toRow: 0 } };
-      case 'lastRow': return { type: 'app', action: { type: 'gridMove', toRow: Number.MAX_SAFE_INTEGER } };
-      case 'firstColumn': return { type: 'app', action: { type: 'gridMove', toCol: 0 } };
-      case 'lastColumn': return { type: 'app', action: { type: 'gridMove', toCol: Number.MAX_SAFE_INTEGER } };
+      case 'up':
+        return { type: 'app', action: { type: 'gridMove', rows: -1 } };
+      case 'down':
+        return { type: 'app', action: { type: 'gridMove', rows: 1 } };
+      case 'left':
+        return { type: 'app', action: { type: 'gridMove', cols: -1 } };
+      case 'right':
+        return { type: 'app', action: { type: 'gridMove', cols: 1 } };
+      case 'pageUp':
+        return { type: 'app', action: { type: 'gridMove', pages: -1 } };
+      case 'pageDown':
+        return { type: 'app', action: { type: 'gridMove', pages: 1 } };
+      case 'firstRow':
+        return { type: 'app', action: { type: 'gridMove', toRow: 0 } };
+      case 'lastRow':
+        return { type: 'app', action: { type: 'gridMove', toRow: Number.MAX_SAFE_INTEGER } };
+      case 'firstColumn':
+        return { type: 'app', action: { type: 'gridMove', toCol: 0 } };
+      case 'lastColumn':
+        return { type: 'app', action: { type: 'gridMove', toCol: Number.MAX_SAFE_INTEGER } };
     }
   }
   if (scope === 'catalog') {
     switch (action) {
-      case 'up': return { type: 'app', action: { type: 'catalogMove', by: -1 } };
-      case 'down': return { type: 'app', action: { type: 'catalogMove', by: 1 } };
-      case 'pageUp': return { type: 'app', action: { type: 'catalogMove', by: -10 } };
-      case 'pageDown': return { type: 'app', action: { type: 'catalogMove', by: 10 } };
+      case 'up':
+        return { type: 'app', action: { type: 'catalogMove', by: -1 } };
+      case 'down':
+        return { type: 'app', action: { type: 'catalogMove', by: 1 } };
+      case 'pageUp':
+        return { type: 'app', action: { type: 'catalogMove', by: -10 } };
+      case 'pageDown':
+        return { type: 'app', action: { type: 'catalogMove', by: 10 } };
     }
   }
   if (scope === 'detail') {
     switch (action) {
-      case 'up': return { type: 'app', action: { type: 'detailScroll', by: -1 } };
-      case 'down': return { type: 'app', action: { type: 'detailScroll', by: 1 } };
-      case 'left': return { type: 'app', action: { type: 'gridMove', rows: -1 } };
-      case 'right': return { type: 'app', action: { type: 'gridMove', rows: 1 } };
+      case 'up':
+        return { type: 'app', action: { type: 'detailScroll', by: -1 } };
+      case 'down':
+        return { type: 'app', action: { type: 'detailScroll', by: 1 } };
+      case 'left':
+        return { type: 'app', action: { type: 'gridMove', rows: -1 } };
+      case 'right':
+        return { type: 'app', action: { type: 'gridMove', rows: 1 } };
     }
   }
   if (scope === 'dedupe') {
     switch (action) {
-      case 'up': return { type: 'app', action: { type: 'dedupeMove', by: -1 } };
-      case 'down': return { type: 'app', action: { type: 'dedupeMove', by: 1 } };
-      case 'left': return { type: 'app', action: { type: 'dedupeScroll', by: -1 } };
-      case 'right': return { type: 'app', action: { type: 'dedupeScroll', by: 1 } };
+      case 'up':
+        return { type: 'app', action: { type: 'dedupeMove', by: -1 } };
+      case 'down':
+        return { type: 'app', action: { type: 'dedupeMove', by: 1 } };
+      case 'left':
+        return { type: 'app', action: { type: 'dedupeScroll', by: -1 } };
+      case 'right':
+        return { type: 'app', action: { type: 'dedupeScroll', by: 1 } };
     }
   }
   const effect = effects[action];

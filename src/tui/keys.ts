@@ -13,15 +13,49 @@ export interface KeyEvent {
 }
 
 const csiTilde: Record<string, string> = {
-  '1': 'home', '2': 'insert', '3': 'delete', '4': 'end', '5': 'pageup', '6': 'pagedown', '7': 'home', '8': 'end',
-  '11': 'f1', '12': 'f2', '13': 'f3', '14': 'f4', '15': 'f5', '17': 'f6', '18': 'f7', '19': 'f8', '20': 'f9',
-  '21': 'f10', '23': 'f11', '24': 'f12',
+  '1': 'home',
+  '2': 'insert',
+  '3': 'delete',
+  '4': 'end',
+  '5': 'pageup',
+  '6': 'pagedown',
+  '7': 'home',
+  '8': 'end',
+  '11': 'f1',
+  '12': 'f2',
+  '13': 'f3',
+  '14': 'f4',
+  '15': 'f5',
+  '17': 'f6',
+  '18': 'f7',
+  '19': 'f8',
+  '20': 'f9',
+  '21': 'f10',
+  '23': 'f11',
+  '24': 'f12',
 };
 const csiLetter: Record<string, string> = {
-  A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end', P: 'f1', Q: 'f2', R: 'f3', S: 'f4', Z: 'tab', E: 'clear',
+  A: 'up',
+  B: 'down',
+  C: 'right',
+  D: 'left',
+  H: 'home',
+  F: 'end',
+  P: 'f1',
+  Q: 'f2',
+  R: 'f3',
+  S: 'f4',
+  Z: 'tab',
+  E: 'clear',
 };
 /** Kitty / fixterms CSI-u code points for keys that are not printable text. */
-const csiU: Record<number, string> = { 9: 'tab', 13: 'return', 27: 'escape', 127: 'backspace', 8: 'backspace' };
+const csiU: Record<number, string> = {
+  9: 'tab',
+  13: 'return',
+  27: 'escape',
+  127: 'backspace',
+  8: 'backspace',
+};
 
 function key(name: string, mods: Partial<KeyEvent> = {}): KeyEvent {
   return { name, ctrl: false, meta: false, shift: false, text: '', ...mods };
@@ -29,7 +63,12 @@ function key(name: string, mods: Partial<KeyEvent> = {}): KeyEvent {
 
 function withModifier(name: string, modParam: string | undefined, extra: Partial<KeyEvent> = {}): KeyEvent {
   const m = Math.max(0, Number(modParam ?? '1') - 1);
-  return key(name, { shift: Boolean(m & 1), meta: Boolean(m & 2) || Boolean(m & 8), ctrl: Boolean(m & 4), ...extra });
+  return key(name, {
+    shift: Boolean(m & 1),
+    meta: Boolean(m & 2) || Boolean(m & 8),
+    ctrl: Boolean(m & 4),
+    ...extra,
+  });
 }
 
 function fromCodePoint(code: number, modParam: string | undefined): KeyEvent {
@@ -52,14 +91,16 @@ export function decodeKey(raw: string): KeyEvent {
   if (raw === '\x1b\r') return key('return', { meta: true });
   let m: RegExpExecArray | null;
   // Kitty keyboard protocol and fixterms: ESC [ code ; mods u
-  if ((m = /^\x1b\[(\d+)(?::\d*)*(?:;(\d+)(?::\d+)?)?(?:;[\d:]*)?u$/.exec(raw))) return fromCodePoint(Number(m[1]), m[2]);
+  if ((m = /^\x1b\[(\d+)(?::\d*)*(?:;(\d+)(?::\d+)?)?(?:;[\d:]*)?u$/.exec(raw)))
+    return fromCodePoint(Number(m[1]), m[2]);
   // xterm modifyOtherKeys: ESC [ 27 ; mods ; code ~  (Ctrl+Enter is ESC[27;5;13~)
   if ((m = /^\x1b\[27;(\d+);(\d+)~$/.exec(raw))) return fromCodePoint(Number(m[2]), m[1]);
   if ((m = /^\x1b\[(\d+)(?:;(\d+))?~$/.exec(raw))) return withModifier(csiTilde[m[1]!] ?? `unknown`, m[2]);
-  if ((m = /^\x1b\[(?:1;(\d+))?([A-HPQRSZ])$/.exec(raw))) return withModifier(csiLetter[m[2]!]!, m[1], m[2] === 'Z' ? { shift: true } : {});
+  if ((m = /^\x1b\[(?:1;(\d+))?([A-HPQRSZ])$/.exec(raw)))
+    return withModifier(csiLetter[m[2]!]!, m[1], m[2] === 'Z' ? { shift: true } : {});
   if ((m = /^\x1bO([A-DHFPQRS])$/.exec(raw))) return key(csiLetter[m[1]!]!);
   if (raw === '\x1b[[E') return key('f5');
-  if ((m = /^\x1b([^\x1b\[O])$/u.exec(raw))) {
+  if ((m = /^\x1b([^\x1b[O])$/u.exec(raw))) {
     const ch = m[1]!;
     return key(ch.toLowerCase(), { meta: true, shift: /[A-Z]/.test(ch) });
   }
@@ -87,7 +128,8 @@ export function keyId(ev: KeyEvent): string {
   return parts.join('+');
 }
 
-const escapeSequence = /^\x1b(?:\[[0-9;:<=>?]*[ -\/]*[@-~]|O[@-~]|\[\[[A-E]|[^\x1b[O]|\x1b(?:\[[0-9;:]*[@-~]|O[@-~])?)?/;
+const escapeSequence =
+  /^\x1b(?:\[[0-9;:<=>?]*[ -/]*[@-~]|O[@-~]|\[\[[A-E]|[^\x1b[O]|\x1b(?:\[[0-9;:]*[@-~]|O[@-~])?)?/;
 
 /**
  * Splits one input event into keys. Ink hands over a run of input as one event when it arrives in

@@ -15,7 +15,8 @@ export function splitStatements(sql: string): StatementSpan[] {
   let i = 0;
   const push = (end: number) => {
     const text = sql.slice(start, end);
-    if (text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim() !== '') spans.push({ start, end, text: text.trim() });
+    if (text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim() !== '')
+      spans.push({ start, end, text: text.trim() });
   };
   while (i < sql.length) {
     const c = sql[i]!;
@@ -58,7 +59,7 @@ export function statementAt(sql: string, offset: number): StatementSpan | undefi
   const spans = splitStatements(sql);
   if (spans.length === 0) return undefined;
   const inside = spans.find((s) => offset >= s.start && offset <= s.end);
-  if (inside && sql.slice(inside.start, offset).trim() !== '' ) return inside;
+  if (inside && sql.slice(inside.start, offset).trim() !== '') return inside;
   const before = [...spans].reverse().find((s) => s.end < offset);
   if (before && !sql.slice(before.end + 1, offset).includes('\n')) return before;
   return inside ?? before ?? spans.find((s) => s.start >= offset);

@@ -21,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { listArchiveFiles, round } from './archiveFiles.mjs';
 import { copyDedupedPings } from './copyDedupedPings.mjs';
 
-const usage = 'usage: node test/bench/baseline.mjs --source DIR --out DIR [--threads N] [--memory-limit SIZE] [--format auto|unstructured|newline_delimited] [--files-from list|glob] [--profile FILE]';
+const usage =
+  'usage: node test/bench/baseline.mjs --source DIR --out DIR [--threads N] [--memory-limit SIZE] [--format auto|unstructured|newline_delimited] [--files-from list|glob] [--profile FILE]';
 
 const { values } = parseArgs({
   options: {
@@ -35,16 +36,23 @@ const { values } = parseArgs({
     help: { type: 'boolean', short: 'h' },
   },
 });
-if (values.help) { process.stdout.write(usage + '\n'); process.exit(0); }
+if (values.help) {
+  process.stdout.write(usage + '\n');
+  process.exit(0);
+}
 if (!values.source || !values.out) fail('--source and --out are required');
-if (!['auto', 'unstructured', 'newline_delimited'].includes(values.format)) fail(`--format must be auto, unstructured or newline_delimited, got ${values.format}`);
-if (!['list', 'glob'].includes(values['files-from'])) fail(`--files-from must be list or glob, got ${values['files-from']}`);
+if (!['auto', 'unstructured', 'newline_delimited'].includes(values.format))
+  fail(`--format must be auto, unstructured or newline_delimited, got ${values.format}`);
+if (!['list', 'glob'].includes(values['files-from']))
+  fail(`--files-from must be list or glob, got ${values['files-from']}`);
 const threads = values.threads === undefined ? undefined : Number(values.threads);
-if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) fail(`--threads must be a positive integer, got ${values.threads}`);
+if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
+  fail(`--threads must be a positive integer, got ${values.threads}`);
 
 const sourceRoot = resolve(values.source);
 const outDir = resolve(values.out);
-if (existsSync(outDir) && readdirSync(outDir).length > 0) fail(`--out ${outDir} is not empty; remove it first`);
+if (existsSync(outDir) && readdirSync(outDir).length > 0)
+  fail(`--out ${outDir} is not empty; remove it first`);
 
 // The archive layout is YYYY/MM/DD/<time>_<feed>.json[.gz]; every object is gzip whatever its name
 // (MBTA stores them with Content-Encoding: gzip), hence compression = 'gzip' below.
@@ -88,7 +96,8 @@ const readJsonSql = `read_json(
       )`;
 
 // One statement: read -> flatten -> dedupe -> partitioned Parquet.
-const copySql = copyDedupedPings(`
+const copySql = copyDedupedPings(
+  `
     WITH files AS (
       -- A file without a header is not a feed; the real tool skips it.
       SELECT filename, header, entity
@@ -126,7 +135,9 @@ const copySql = copyDedupedPings(`
       substr(filename, length(${quotedString(sourceRoot)}) + 2)     AS source_key,
       entity_index::INTEGER                                      AS entity_index
     FROM entities
-    WHERE e.vehicle IS NOT NULL`, outDir);
+    WHERE e.vehicle IS NOT NULL`,
+  outDir,
+);
 
 const config = {};
 if (threads) config.threads = String(threads);
@@ -142,7 +153,9 @@ await connection.run(`SET TimeZone = 'UTC'`);
 // statement (the cardinality of its WINDOW operator, whose input is every vehicle entity with a
 // vehicle id and a timestamp), so the files are read once; the profile also gives the
 // per-operator split printed with --profile.
-const profilePath = values.profile ? resolve(values.profile) : join(mkdtempSync(join(tmpdir(), 'rtlake-baseline-')), 'profile.json');
+const profilePath = values.profile
+  ? resolve(values.profile)
+  : join(mkdtempSync(join(tmpdir(), 'rtlake-baseline-')), 'profile.json');
 await connection.run(`PRAGMA enable_profiling = 'json'`);
 await connection.run(`SET profiling_output = ${quotedString(profilePath)}`);
 
@@ -151,7 +164,9 @@ const copied = await connection.runAndReadAll(copySql);
 const seconds = (performance.now() - t0) / 1000;
 await connection.run(`PRAGMA disable_profiling`);
 const rowsWritten = Number(copied.getRows()[0][0]);
-const threadCount = Number((await connection.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]);
+const threadCount = Number(
+  (await connection.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0],
+);
 connection.closeSync();
 instance.closeSync();
 
@@ -162,26 +177,36 @@ const rowsRead = window ? window.rows : null;
 if (values.profile) {
   // Operator times are summed over threads (and count time a thread waited for a core), so they
   // can add up to more than the wall time.
-  for (const o of operators) process.stderr.write(`${' '.repeat(o.depth * 2)}${o.name} rows=${o.rows} thread_s=${o.seconds.toFixed(2)}\n`);
+  for (const o of operators)
+    process.stderr.write(
+      `${' '.repeat(o.depth * 2)}${o.name} rows=${o.rows} thread_s=${o.seconds.toFixed(2)}\n`,
+    );
 } else {
   rmSync(dirname(profilePath), { recursive: true, force: true });
 }
 
-process.stdout.write(JSON.stringify({
-  tool: 'baseline',
-  files: files ? files.length : null,
-  rows_read: rowsRead,
-  rows_written: rowsWritten,
-  seconds: round(seconds),
-  rows_per_second: rowsRead === null ? null : Math.round(rowsRead / seconds),
-  threads: threadCount,
-  format: values.format,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    tool: 'baseline',
+    files: files ? files.length : null,
+    rows_read: rowsRead,
+    rows_written: rowsWritten,
+    seconds: round(seconds),
+    rows_per_second: rowsRead === null ? null : Math.round(rowsRead / seconds),
+    threads: threadCount,
+    format: values.format,
+  }) + '\n',
+);
 
 /** The profile's operator tree as a list in pre-order, with depth. */
 function flattenProfile(node, depth = 0, out = []) {
   if (node.operator_type) {
-    out.push({ name: node.operator_type, rows: Number(node.operator_cardinality ?? 0), seconds: Number(node.operator_timing ?? 0), depth });
+    out.push({
+      name: node.operator_type,
+      rows: Number(node.operator_cardinality ?? 0),
+      seconds: Number(node.operator_timing ?? 0),
+      depth,
+    });
   }
   for (const child of node.children ?? []) flattenProfile(child, node.operator_type ? depth + 1 : depth, out);
   return out;

@@ -50,11 +50,19 @@ function splitmix32(seed) {
 
 function makeRandom(seed) {
   const sm = splitmix32(seed);
-  let a = sm(), b = sm(), c = sm(), d = sm();
+  let a = sm(),
+    b = sm(),
+    c = sm(),
+    d = sm();
   const next = () => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
-    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
     return result;
   };
   const rnd = () => next() / 4294967296;
@@ -95,7 +103,10 @@ function bostonOffset(sec) {
   const hour = Math.floor(sec / 3600);
   let off = bostonOffsetCache.get(hour);
   if (off === undefined) {
-    const fmt = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' });
+    const fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      timeZoneName: 'longOffset',
+    });
     const name = fmt.formatToParts(new Date(hour * 3600 * 1000)).find((p) => p.type === 'timeZoneName').value;
     const m = /GMT([+-])(\d\d):(\d\d)/.exec(name);
     off = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : -5 * 3600;
@@ -107,7 +118,7 @@ function bostonOffset(sec) {
 /** Hours since local midnight in Boston, as a float in [0, 24). */
 function bostonHour(sec) {
   const local = sec + bostonOffset(sec);
-  return ((local % 86400) + 86400) % 86400 / 3600;
+  return (((local % 86400) + 86400) % 86400) / 3600;
 }
 
 /** GTFS service date (YYYYMMDD) and start_time (may pass 24:00) of a trip starting at `sec`. */
@@ -126,8 +137,21 @@ function serviceDateAndTime(sec) {
 // How many vehicles run at a given Boston hour (the public feed has ~400 at night, ~850 at peaks).
 
 const FLEET_CURVE = [
-  [0, 470], [2, 415], [4.5, 400], [6, 620], [7.5, 800], [8.5, 850], [9.5, 720], [10.5, 660],
-  [14.5, 690], [16.5, 800], [17.5, 840], [18.5, 740], [20, 600], [23, 490], [24, 470],
+  [0, 470],
+  [2, 415],
+  [4.5, 400],
+  [6, 620],
+  [7.5, 800],
+  [8.5, 850],
+  [9.5, 720],
+  [10.5, 660],
+  [14.5, 690],
+  [16.5, 800],
+  [17.5, 840],
+  [18.5, 740],
+  [20, 600],
+  [23, 490],
+  [24, 470],
 ];
 
 function targetFleet(hour) {
@@ -162,9 +186,18 @@ const OCCUPANCY = [
 ];
 
 const CR_LINES = [
-  ['CR-Fitchburg', 'FR'], ['CR-Newburyport', 'ER'], ['CR-Haverhill', 'WR'], ['CR-Lowell', 'NHRML'],
-  ['CR-Worcester', 'WML'], ['CR-Franklin', 'FB'], ['CR-Providence', 'NEC'], ['CR-Needham', 'NB'],
-  ['CR-Fairmount', 'DB'], ['CR-Kingston', 'KB'], ['CR-Middleborough', 'MM'], ['CR-Greenbush', 'GRB'],
+  ['CR-Fitchburg', 'FR'],
+  ['CR-Newburyport', 'ER'],
+  ['CR-Haverhill', 'WR'],
+  ['CR-Lowell', 'NHRML'],
+  ['CR-Worcester', 'WML'],
+  ['CR-Franklin', 'FB'],
+  ['CR-Providence', 'NEC'],
+  ['CR-Needham', 'NB'],
+  ['CR-Fairmount', 'DB'],
+  ['CR-Kingston', 'KB'],
+  ['CR-Middleborough', 'MM'],
+  ['CR-Greenbush', 'GRB'],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -175,17 +208,34 @@ function buildRoutes(rng) {
   const names = new Set();
   for (let i = 1; i <= 121; i++) if (rng.chance(0.75)) names.add(String(i));
   for (let i = 0; i < 45; i++) names.add(String(rng.int(130, 747)));
-  for (const n of ['SL1', 'SL2', 'SL4', 'SL5', '741', '742', '743', '746', 'CT2', 'CT3', '34E', '70A']) names.add(n);
+  for (const n of ['SL1', 'SL2', 'SL4', 'SL5', '741', '742', '743', '746', 'CT2', 'CT3', '34E', '70A'])
+    names.add(n);
   for (const name of names) {
     const stops = [0, 1].map(() => Array.from({ length: rng.int(18, 70) }, () => String(rng.int(1, 39999))));
     busRoutes.push({ route: name, stops, seqStep: 1 });
   }
   const railStops = (n) => [0, 1].map(() => Array.from({ length: n }, () => String(rng.int(70001, 70290))));
-  const light = ['Green-B', 'Green-C', 'Green-D', 'Green-E'].map((route) => ({ route, stops: railStops(rng.int(13, 24)), seqStep: 10, seqBase: 10 * rng.int(1, 60) }));
-  const heavy = ['Red', 'Red', 'Orange', 'Blue'].map((route) => ({ route, stops: railStops(rng.int(12, 22)), seqStep: 10, seqBase: 10 }));
+  const light = ['Green-B', 'Green-C', 'Green-D', 'Green-E'].map((route) => ({
+    route,
+    stops: railStops(rng.int(13, 24)),
+    seqStep: 10,
+    seqBase: 10 * rng.int(1, 60),
+  }));
+  const heavy = ['Red', 'Red', 'Orange', 'Blue'].map((route) => ({
+    route,
+    stops: railStops(rng.int(12, 22)),
+    seqStep: 10,
+    seqBase: 10,
+  }));
   const commuter = CR_LINES.map(([route, code]) => ({
     route,
-    stops: [0, 1].map(() => Array.from({ length: rng.int(8, 20) }, (_, i) => `${code}-${String(i * rng.int(5, 40)).padStart(4, '0')}${rng.chance(0.3) ? '-0' + rng.int(1, 3) : ''}`)),
+    stops: [0, 1].map(() =>
+      Array.from(
+        { length: rng.int(8, 20) },
+        (_, i) =>
+          `${code}-${String(i * rng.int(5, 40)).padStart(4, '0')}${rng.chance(0.3) ? '-0' + rng.int(1, 3) : ''}`,
+      ),
+    ),
     seqStep: 1,
     seqBase: 1,
     code,
@@ -205,27 +255,51 @@ function buildFleet(rng) {
     return (lo, hi) => {
       for (;;) {
         const n = String(rng.int(lo, hi)).padStart(4, '0');
-        if (!used.has(n)) { used.add(n); return n; }
+        if (!used.has(n)) {
+          used.add(n);
+          return n;
+        }
       }
     };
   };
-  const add = (kind, id, label, consist, line) => vehicles.push({
-    kind, id, label, line,
-    vehicleJson: `{${consist ? `"consist":[${consist.map((l) => `{"label":"${l}"}`).join(',')}],` : ''}"id":"${id}","label":"${label}"}`,
-    active: false,
-    // Buses without an automatic passenger counter never report occupancy.
-    hasApc: kind === 'bus' && rng.chance(0.7),
-    baseInterval: kind === 'commuter' ? rng.range(10, 40) : kind === 'bus' ? rng.range(8, 22) : rng.range(5, 18),
-  });
+  const add = (kind, id, label, consist, line) =>
+    vehicles.push({
+      kind,
+      id,
+      label,
+      line,
+      vehicleJson: `{${consist ? `"consist":[${consist.map((l) => `{"label":"${l}"}`).join(',')}],` : ''}"id":"${id}","label":"${label}"}`,
+      active: false,
+      // Buses without an automatic passenger counter never report occupancy.
+      hasApc: kind === 'bus' && rng.chance(0.7),
+      baseInterval:
+        kind === 'commuter' ? rng.range(10, 40) : kind === 'bus' ? rng.range(8, 22) : rng.range(5, 18),
+    });
   const busLabel = labelPicker();
-  for (let i = 0; i < 1150; i++) { const l = busLabel(400, 3399); add('bus', 'y' + l, l); }
+  for (let i = 0; i < 1150; i++) {
+    const l = busLabel(400, 3399);
+    add('bus', 'y' + l, l);
+  }
   const greenLabel = labelPicker();
   for (let i = 0; i < 110; i++) {
-    const cars = Array.from({ length: rng.weighted([[0.15, 1], [0.8, 2], [0.05, 3]]) }, () => greenLabel(3600, 3999));
+    const cars = Array.from(
+      {
+        length: rng.weighted([
+          [0.15, 1],
+          [0.8, 2],
+          [0.05, 3],
+        ]),
+      },
+      () => greenLabel(3600, 3999),
+    );
     add('light', `G-1${String(rng.int(0, 9999)).padStart(4, '0')}`, cars.join('-'), cars);
   }
   // [line, trains, cars per train, first car number, last car number]
-  for (const [line, trains, cars, lo, hi] of [['R', 50, 6, 1500, 1899], ['O', 33, 6, 1400, 1699], ['B', 18, 4, 700, 799]]) {
+  for (const [line, trains, cars, lo, hi] of [
+    ['R', 50, 6, 1500, 1899],
+    ['O', 33, 6, 1400, 1699],
+    ['B', 18, 4, 700, 799],
+  ]) {
     const carLabel = labelPicker();
     for (let i = 0; i < trains; i++) {
       const consist = Array.from({ length: cars }, () => carLabel(lo, hi));
@@ -233,7 +307,10 @@ function buildFleet(rng) {
     }
   }
   const crLabel = labelPicker();
-  for (let i = 0; i < 55; i++) { const l = crLabel(1000, 2099); add('commuter', l, l); }
+  for (let i = 0; i < 55; i++) {
+    const l = crLabel(1000, 2099);
+    add('commuter', l, l);
+  }
   return vehicles;
 }
 
@@ -254,7 +331,11 @@ function startTrip(rng, routes, v, now) {
   if (!v.routeInfo || rng.chance(0.3)) v.routeInfo = routeFor(rng, routes, v);
   v.direction = v.direction === undefined ? rng.int(0, 1) : 1 - v.direction;
   v.hasTrip = !rng.chance(0.012);
-  v.scheduleRelationship = rng.weighted([[0.955, 'SCHEDULED'], [0.04, 'ADDED'], [0.005, 'UNSCHEDULED']]);
+  v.scheduleRelationship = rng.weighted([
+    [0.955, 'SCHEDULED'],
+    [0.04, 'ADDED'],
+    [0.005, 'UNSCHEDULED'],
+  ]);
   if (v.kind === 'commuter') v.tripId = `CR-${rng.int(500000, 560000)}-${rng.int(100, 2399)}`;
   else if (v.scheduleRelationship === 'ADDED') v.tripId = `ADDED-${addedTripCounter++}`;
   else v.tripId = String(rng.int(49000000, 53999999));
@@ -294,9 +375,20 @@ function moveVehicle(rng, v, dt) {
   v.lat += (d * Math.cos(rad)) / 111_000;
   v.lon += (d * Math.sin(rad)) / 82_000;
   const [la0, la1, lo0, lo1] = BBOX[v.kind];
-  if (v.lat < la0 || v.lat > la1) { v.lat = Math.min(la1, Math.max(la0, v.lat)); v.bearing = (540 - v.bearing) % 360; }
-  if (v.lon < lo0 || v.lon > lo1) { v.lon = Math.min(lo1, Math.max(lo0, v.lon)); v.bearing = (360 - v.bearing) % 360; }
-  v.status = stopped ? 'STOPPED_AT' : rng.weighted([[0.9, 'IN_TRANSIT_TO'], [0.1, 'INCOMING_AT']]);
+  if (v.lat < la0 || v.lat > la1) {
+    v.lat = Math.min(la1, Math.max(la0, v.lat));
+    v.bearing = (540 - v.bearing) % 360;
+  }
+  if (v.lon < lo0 || v.lon > lo1) {
+    v.lon = Math.min(lo1, Math.max(lo0, v.lon));
+    v.bearing = (360 - v.bearing) % 360;
+  }
+  v.status = stopped
+    ? 'STOPPED_AT'
+    : rng.weighted([
+        [0.9, 'IN_TRANSIT_TO'],
+        [0.1, 'INCOMING_AT'],
+      ]);
   if (!stopped && rng.chance(0.3)) v.seqIndex++;
   v.speed = stopped ? 0 : v.speedMs * rng.range(0.2, 1.5);
 }
@@ -315,7 +407,9 @@ function coordinate(v, x) {
 function shuffleInPlace(rng, arr) {
   for (let i = arr.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
-    const t = arr[i]; arr[i] = arr[j]; arr[j] = t;
+    const t = arr[i];
+    arr[i] = arr[j];
+    arr[j] = t;
   }
   return arr;
 }
@@ -338,13 +432,21 @@ function serialize(rng, v, withPercentage) {
   const stopIndex = Math.min(v.seqIndex, stops.length - 1);
 
   const position = [];
-  if (!rng.chance(0.005)) position.push(['bearing', rng.chance(0.001) ? 'null' : num(rng.chance(0.01) ? (v.bearing + 0.5).toString() : String(v.bearing), 0)]);
+  if (!rng.chance(0.005))
+    position.push([
+      'bearing',
+      rng.chance(0.001)
+        ? 'null'
+        : num(rng.chance(0.01) ? (v.bearing + 0.5).toString() : String(v.bearing), 0),
+    ]);
   position.push(['latitude', num(coordinate(v, v.lat), 1)]);
   position.push(['longitude', num(coordinate(v, v.lon), 2)]);
-  if ((v.kind === 'commuter' || v.kind === 'light') && v.speed !== undefined) position.push(['speed', String(Math.round(v.speed * 10) / 10)]);
+  if ((v.kind === 'commuter' || v.kind === 'light') && v.speed !== undefined)
+    position.push(['speed', String(Math.round(v.speed * 10) / 10)]);
 
   const vehicle = [['current_status', '"' + v.status + '"']];
-  if (v.hasTrip && v.hasStop) vehicle.push(['current_stop_sequence', num(String((route.seqBase ?? 1) + stopIndex * route.seqStep), 3)]);
+  if (v.hasTrip && v.hasStop)
+    vehicle.push(['current_stop_sequence', num(String((route.seqBase ?? 1) + stopIndex * route.seqStep), 3)]);
   if (v.hasApc) {
     if (withPercentage) vehicle.push(['occupancy_percentage', String(v.occupancyPercentage)]);
     vehicle.push(['occupancy_status', rng.chance(0.001) ? 'null' : '"' + v.occupancyStatus + '"']);
@@ -363,7 +465,14 @@ function serialize(rng, v, withPercentage) {
     vehicle.push(['trip', object(rng, trip, reorder)]);
   }
   vehicle.push(['vehicle', v.vehicleJson]);
-  return object(rng, [['id', '"' + v.id + '"'], ['vehicle', object(rng, vehicle, reorder)]], reorder);
+  return object(
+    rng,
+    [
+      ['id', '"' + v.id + '"'],
+      ['vehicle', object(rng, vehicle, reorder)],
+    ],
+    reorder,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,8 +491,12 @@ function parseCli(argv) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const usage = 'usage: node test/bench/generate.mjs --out DIR --files N [--seed S] [--start 2021-09-06T00:00:00Z] [--period-seconds 3] [--level 1-9]';
-  if (values.help) { process.stdout.write(usage + '\n'); process.exit(0); }
+  const usage =
+    'usage: node test/bench/generate.mjs --out DIR --files N [--seed S] [--start 2021-09-06T00:00:00Z] [--period-seconds 3] [--level 1-9]';
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    process.exit(0);
+  }
   const files = Number(values.files);
   const seed = Number(values.seed);
   const startMs = Date.parse(values.start);
@@ -391,12 +504,17 @@ function parseCli(argv) {
   const level = Number(values.level);
   const problems = [];
   if (!values.out) problems.push('--out is required');
-  if (!Number.isSafeInteger(files) || files < 1) problems.push(`--files must be a positive integer, got ${values.files}`);
+  if (!Number.isSafeInteger(files) || files < 1)
+    problems.push(`--files must be a positive integer, got ${values.files}`);
   if (!Number.isSafeInteger(seed)) problems.push(`--seed must be an integer, got ${values.seed}`);
   if (Number.isNaN(startMs)) problems.push(`--start must be an ISO time, got ${values.start}`);
   if (!(period >= 1)) problems.push(`--period-seconds must be >= 1, got ${values['period-seconds']}`);
-  if (!Number.isInteger(level) || level < 1 || level > 9) problems.push(`--level must be 1-9, got ${values.level}`);
-  if (problems.length) { process.stderr.write(problems.join('\n') + '\n' + usage + '\n'); process.exit(2); }
+  if (!Number.isInteger(level) || level < 1 || level > 9)
+    problems.push(`--level must be 1-9, got ${values.level}`);
+  if (problems.length) {
+    process.stderr.write(problems.join('\n') + '\n' + usage + '\n');
+    process.exit(2);
+  }
   return { out: values.out, files, seed, startSec: Math.floor(startMs / 1000), period, level };
 }
 
@@ -455,13 +573,24 @@ async function main() {
     for (let k = Math.floor(order.length * 0.01); k > 0; k--) {
       const i = rng.int(0, order.length - 1);
       const j = rng.int(0, order.length - 1);
-      const t = order[i]; order[i] = order[j]; order[j] = t;
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
 
     for (const v of order) {
       if (v.nextUpdate <= headerTs) {
         // A new ping: the vehicle reported a little before the feed was built.
-        const ts = Math.max(v.ts + 1, headerTs - rng.weighted([[0.4, 1], [0.3, 2], [0.2, 3], [0.1, rng.int(4, 9)]]));
+        const ts = Math.max(
+          v.ts + 1,
+          headerTs -
+            rng.weighted([
+              [0.4, 1],
+              [0.3, 2],
+              [0.2, 3],
+              [0.1, rng.int(4, 9)],
+            ]),
+        );
         moveVehicle(rng, v, ts - v.ts);
         v.ts = ts;
         if (ts >= v.tripEndsAt) startTrip(rng, routes, v, ts);
@@ -473,7 +602,8 @@ async function main() {
       } else if (rng.chance(0.0012)) {
         // Same (vehicle, timestamp), different content: occupancy updated on its own, or more
         // rarely the trip reassigned, without a new position fix.
-        if (rng.chance(0.75) || !v.hasTrip) [v.occupancyStatus, v.occupancyPercentage] = rng.weighted(OCCUPANCY);
+        if (rng.chance(0.75) || !v.hasTrip)
+          [v.occupancyStatus, v.occupancyPercentage] = rng.weighted(OCCUPANCY);
         else v.tripId = String(rng.int(49000000, 53999999));
         v.json = Buffer.from(serialize(rng, v, withPercentage));
       }
@@ -481,7 +611,9 @@ async function main() {
 
     // The body is assembled from each entity's bytes, kept from when it last changed: copying
     // buffers is far cheaper than joining and re-encoding ~300 KB of strings per snapshot.
-    const header = Buffer.from(`"header":{"gtfs_realtime_version":"2.0","incrementality":"FULL_DATASET","timestamp":${headerTs}}`);
+    const header = Buffer.from(
+      `"header":{"gtfs_realtime_version":"2.0","incrementality":"FULL_DATASET","timestamp":${headerTs}}`,
+    );
     const headerFirst = rng.chance(0.03);
     const parts = [headerFirst ? Buffer.concat([OPEN_BRACE, header, COMMA, ENTITY_OPEN]) : OPEN_ENTITY];
     for (let i = 0; i < order.length; i++) {
@@ -495,12 +627,18 @@ async function main() {
     const iso = isoSeconds(keySec);
     const dir = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
     const key = `${dir}/${iso}${FEED_SUFFIX}${rng.chance(0.01) ? '' : '.gz'}`;
-    if (!madeDirs.has(dir)) { mkdirSync(join(opts.out, dir), { recursive: true }); madeDirs.add(dir); }
+    if (!madeDirs.has(dir)) {
+      mkdirSync(join(opts.out, dir), { recursive: true });
+      madeDirs.add(dir);
+    }
     firstKey ??= key;
     lastKey = key;
 
     const job = gzipAsync(body, { level: opts.level })
-      .then((gz) => { bytes += gz.length; return writeFile(join(opts.out, key), gz); })
+      .then((gz) => {
+        bytes += gz.length;
+        return writeFile(join(opts.out, key), gz);
+      })
       .finally(() => inFlight.delete(job));
     inFlight.add(job);
     if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
@@ -508,10 +646,18 @@ async function main() {
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({
-    files: opts.files, entities, gzip_bytes: bytes, seconds: Number(seconds.toFixed(2)),
-    first_key: firstKey, last_key: lastKey, out: opts.out, seed: opts.seed,
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      files: opts.files,
+      entities,
+      gzip_bytes: bytes,
+      seconds: Number(seconds.toFixed(2)),
+      first_key: firstKey,
+      last_key: lastKey,
+      out: opts.out,
+      seed: opts.seed,
+    }) + '\n',
+  );
 }
 
 await main();

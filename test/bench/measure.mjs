@@ -10,7 +10,13 @@ process.argv = [process.argv[0], resolve(script), ...args];
 const started = performance.now();
 process.on('exit', (code) => {
   const u = process.resourceUsage();
-  const line = { wall: (performance.now() - started) / 1000, user: u.userCPUTime / 1e6, sys: u.systemCPUTime / 1e6, maxRssMB: u.maxRSS / 1024, code };
+  const line = {
+    wall: (performance.now() - started) / 1000,
+    user: u.userCPUTime / 1e6,
+    sys: u.systemCPUTime / 1e6,
+    maxRssMB: u.maxRSS / 1024,
+    code,
+  };
   if (process.env.BENCH_USAGE_FILE) appendFileSync(process.env.BENCH_USAGE_FILE, `${JSON.stringify(line)}\n`);
 });
 await import(pathToFileURL(resolve(script)).href);

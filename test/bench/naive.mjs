@@ -30,14 +30,19 @@ const { values } = parseArgs({
     help: { type: 'boolean', short: 'h' },
   },
 });
-if (values.help) { process.stdout.write(usage + '\n'); process.exit(0); }
+if (values.help) {
+  process.stdout.write(usage + '\n');
+  process.exit(0);
+}
 if (!values.source || !values.out) fail('--source and --out are required');
 const threads = values.threads === undefined ? undefined : Number(values.threads);
-if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) fail(`--threads must be a positive integer, got ${values.threads}`);
+if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
+  fail(`--threads must be a positive integer, got ${values.threads}`);
 
 const sourceRoot = resolve(values.source);
 const outDir = resolve(values.out);
-if (existsSync(outDir) && readdirSync(outDir).length > 0) fail(`--out ${outDir} is not empty; remove it first`);
+if (existsSync(outDir) && readdirSync(outDir).length > 0)
+  fail(`--out ${outDir} is not empty; remove it first`);
 const files = listArchiveFiles(sourceRoot);
 if (files.length === 0) fail(`no *.json or *.json.gz files under ${sourceRoot}/YYYY/MM/DD/`);
 
@@ -107,17 +112,19 @@ const copied = await connection.runAndReadAll(copyDedupedPings('    SELECT * FRO
 const copySeconds = (performance.now() - t1) / 1000;
 const seconds = (performance.now() - t0) / 1000;
 
-process.stdout.write(JSON.stringify({
-  tool: 'naive',
-  files: files.length,
-  rows_read: rowsRead,
-  rows_written: Number(copied.getRows()[0][0]),
-  seconds: round(seconds),
-  rows_per_second: Math.round(rowsRead / seconds),
-  load_seconds: round(loadSeconds),
-  copy_seconds: round(copySeconds),
-  threads: Number((await connection.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]),
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    tool: 'naive',
+    files: files.length,
+    rows_read: rowsRead,
+    rows_written: Number(copied.getRows()[0][0]),
+    seconds: round(seconds),
+    rows_per_second: Math.round(rowsRead / seconds),
+    load_seconds: round(loadSeconds),
+    copy_seconds: round(copySeconds),
+    threads: Number((await connection.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]),
+  }) + '\n',
+);
 connection.closeSync();
 instance.closeSync();
 

@@ -10,7 +10,16 @@
 //
 // Usage: node test/bench/run.mjs [--files 1000] [--seed 1] [--runs 1] [--skip naive,s3] [--concurrency 32]
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -37,17 +46,49 @@ const data = join(here, '.data', `files-${values.files}-seed-${values.seed}`);
 if (!existsSync(join(data, 'meta.json'))) {
   log(`generating ${values.files} files into ${data} (once)`);
   rmSync(data, { recursive: true, force: true });
-  const gen = spawnSync(process.execPath, [join(here, 'generate.mjs'), '--out', join(data, 'archive'), '--files', values.files, '--seed', values.seed], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const gen = spawnSync(
+    process.execPath,
+    [
+      join(here, 'generate.mjs'),
+      '--out',
+      join(data, 'archive'),
+      '--files',
+      values.files,
+      '--seed',
+      values.seed,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   if (gen.status !== 0) throw new Error('generator failed');
   const files = [];
-  const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : files.push(join(d, e.name)); };
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else files.push(join(d, e.name));
+    }
+  };
   walk(join(data, 'archive'));
   let jsonBytes = 0;
   for (const f of files) {
-    jsonBytes += await new Promise((res, rej) => { let n = 0; createReadStream(f).pipe(createGunzip()).on('data', (c) => (n += c.length)).on('end', () => res(n)).on('error', rej); });
+    jsonBytes += await new Promise((res, rej) => {
+      let n = 0;
+      createReadStream(f)
+        .pipe(createGunzip())
+        .on('data', (c) => (n += c.length))
+        .on('end', () => res(n))
+        .on('error', rej);
+    });
   }
   const gzipBytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  writeFileSync(join(data, 'meta.json'), JSON.stringify({ files: files.length, gzipBytes, jsonBytes, generator: JSON.parse(gen.stdout.toString()) }));
+  writeFileSync(
+    join(data, 'meta.json'),
+    JSON.stringify({
+      files: files.length,
+      gzipBytes,
+      jsonBytes,
+      generator: JSON.parse(gen.stdout.toString()),
+    }),
+  );
 }
 const meta = JSON.parse(readFileSync(join(data, 'meta.json'), 'utf8'));
 const archive = join(data, 'archive');
@@ -58,7 +99,10 @@ const usageFile = join(work, 'usage.jsonl');
 function measured(script, args, env = {}) {
   return new Promise((resolve, reject) => {
     rmSync(usageFile, { force: true });
-    const child = spawn(process.execPath, [join(here, 'measure.mjs'), script, ...args], { env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(here, 'measure.mjs'), script, ...args], {
+      env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -70,7 +114,13 @@ function measured(script, args, env = {}) {
 }
 
 async function freePort() {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
 }
 
 // 2. The S3 server process, loaded once (not timed).
@@ -78,34 +128,137 @@ let s3 = null;
 if (!skip.has('s3')) {
   const port = await freePort();
   const dir = join(work, 's3rver');
-  const proc = spawn(process.execPath, [join(root, 'node_modules/s3rver/bin/s3rver.js'), '-d', dir, '-p', String(port), '-a', '127.0.0.1', '--silent'], { env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, stdio: 'ignore' });
+  const proc = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules/s3rver/bin/s3rver.js'),
+      '-d',
+      dir,
+      '-p',
+      String(port),
+      '-a',
+      '127.0.0.1',
+      '--silent',
+    ],
+    { env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, stdio: 'ignore' },
+  );
   const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) { try { await fetch(endpoint); break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(endpoint);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   log(`loading ${meta.files} objects into s3rver (not timed)`);
   const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
   const files = [];
-  const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : files.push(join(d, e.name)); };
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else files.push(join(d, e.name));
+    }
+  };
   walk(archive);
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < files.length) {
-      const f = files[next++];
-      await client.send(new PutObjectCommand({ Bucket: 'bench', Key: f.slice(archive.length + 1), Body: readFileSync(f), ContentEncoding: 'gzip' }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < files.length) {
+        const f = files[next++];
+        await client.send(
+          new PutObjectCommand({
+            Bucket: 'bench',
+            Key: f.slice(archive.length + 1),
+            Body: readFileSync(f),
+            ContentEncoding: 'gzip',
+          }),
+        );
+      }
+    }),
+  );
   client.destroy();
-  s3 = { proc, endpoint, env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' } };
+  s3 = {
+    proc,
+    endpoint,
+    env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' },
+  };
 }
 
 // 3. The contenders, alternating within each round.
 const contenders = [
-  ['baseline', () => measured(join(here, 'baseline.mjs'), ['--source', archive, '--out', join(work, `out-${Math.random()}`)])],
-  ['naive', () => measured(join(here, 'naive.mjs'), ['--source', archive, '--out', join(work, `out-${Math.random()}`)])],
-  ['rtlake-folder', () => measured(join(root, 'bin/rtlake.js'), ['ingest', '--source', archive, '--out', join(work, `out-${Math.random()}`), '--quiet', '--json', '--cache-dir', join(work, `cache-${Math.random()}`)])],
-  ['download-only', () => measured(join(here, 'downloadOnly.mjs'), ['--endpoint', s3.endpoint, '--bucket', 'bench', '--concurrency', values.concurrency], s3.env)],
-  ['rtlake-s3', () => measured(join(root, 'bin/rtlake.js'), ['ingest', ...(process.env.BENCH_RTLAKE_ARGS ? process.env.BENCH_RTLAKE_ARGS.split(' ') : []), '--source', 's3://bench/', '--endpoint', s3.endpoint, '--concurrency', values.concurrency, '--out', join(work, `out-${Math.random()}`), '--quiet', '--json', '--cache-dir', join(work, `cache-${Math.random()}`)], s3.env)],
+  [
+    'baseline',
+    () =>
+      measured(join(here, 'baseline.mjs'), [
+        '--source',
+        archive,
+        '--out',
+        join(work, `out-${Math.random()}`),
+      ]),
+  ],
+  [
+    'naive',
+    () =>
+      measured(join(here, 'naive.mjs'), ['--source', archive, '--out', join(work, `out-${Math.random()}`)]),
+  ],
+  [
+    'rtlake-folder',
+    () =>
+      measured(join(root, 'bin/rtlake.js'), [
+        'ingest',
+        '--source',
+        archive,
+        '--out',
+        join(work, `out-${Math.random()}`),
+        '--quiet',
+        '--json',
+        '--cache-dir',
+        join(work, `cache-${Math.random()}`),
+      ]),
+  ],
+  [
+    'download-only',
+    () =>
+      measured(
+        join(here, 'downloadOnly.mjs'),
+        ['--endpoint', s3.endpoint, '--bucket', 'bench', '--concurrency', values.concurrency],
+        s3.env,
+      ),
+  ],
+  [
+    'rtlake-s3',
+    () =>
+      measured(
+        join(root, 'bin/rtlake.js'),
+        [
+          'ingest',
+          ...(process.env.BENCH_RTLAKE_ARGS ? process.env.BENCH_RTLAKE_ARGS.split(' ') : []),
+          '--source',
+          's3://bench/',
+          '--endpoint',
+          s3.endpoint,
+          '--concurrency',
+          values.concurrency,
+          '--out',
+          join(work, `out-${Math.random()}`),
+          '--quiet',
+          '--json',
+          '--cache-dir',
+          join(work, `cache-${Math.random()}`),
+        ],
+        s3.env,
+      ),
+  ],
 ].filter(([name]) => !skip.has(name) && !(s3 === null && (name === 'download-only' || name === 'rtlake-s3')));
 
 const results = Object.fromEntries(contenders.map(([n]) => [n, []]));
@@ -125,31 +278,53 @@ try {
 }
 
 // 4. Report.
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
-const summary = Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, {
-  wall: median(rs.map((r) => r.wall)),
-  cpu: median(rs.map((r) => r.user + r.sys)),
-  maxRssMB: Math.max(...rs.map((r) => r.maxRssMB)),
-}]));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+};
+const summary = Object.fromEntries(
+  Object.entries(results).map(([name, rs]) => [
+    name,
+    {
+      wall: median(rs.map((r) => r.wall)),
+      cpu: median(rs.map((r) => r.user + r.sys)),
+      maxRssMB: Math.max(...rs.map((r) => r.maxRssMB)),
+    },
+  ]),
+);
 const base = summary.baseline;
 const fmt = (x, d = 2) => x.toFixed(d);
 const lines = [];
-lines.push(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-lines.push(`archive: ${meta.files} files, ${(meta.gzipBytes / 1e6).toFixed(1)} MB gzip, ${(meta.jsonBytes / 1e6).toFixed(1)} MB JSON, ${rows ?? '?'} pings; medians of ${values.runs} run(s)`);
+lines.push(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+);
+lines.push(
+  `archive: ${meta.files} files, ${(meta.gzipBytes / 1e6).toFixed(1)} MB gzip, ${(meta.jsonBytes / 1e6).toFixed(1)} MB JSON, ${rows ?? '?'} pings; medians of ${values.runs} run(s)`,
+);
 lines.push('');
-lines.push('| contender | wall s | cpu s | rows/s | JSON MB/s | peak RSS MB | wall / baseline | cpu / baseline |');
+lines.push(
+  '| contender | wall s | cpu s | rows/s | JSON MB/s | peak RSS MB | wall / baseline | cpu / baseline |',
+);
 lines.push('|---|---|---|---|---|---|---|---|');
 for (const [name, s] of Object.entries(summary)) {
   const rps = rows && name !== 'download-only' ? Math.round(rows / s.wall) : '';
   const mbps = name !== 'download-only' ? fmt(meta.jsonBytes / 1e6 / s.wall, 1) : '';
-  lines.push(`| ${name} | ${fmt(s.wall)} | ${fmt(s.cpu)} | ${rps} | ${mbps} | ${fmt(s.maxRssMB, 0)} | ${base ? fmt(s.wall / base.wall) : ''} | ${base ? fmt(s.cpu / base.cpu) : ''} |`);
+  lines.push(
+    `| ${name} | ${fmt(s.wall)} | ${fmt(s.cpu)} | ${rps} | ${mbps} | ${fmt(s.maxRssMB, 0)} | ${base ? fmt(s.wall / base.wall) : ''} | ${base ? fmt(s.cpu / base.cpu) : ''} |`,
+  );
 }
 lines.push('');
-if (base && summary['rtlake-folder']) lines.push(`target rtlake-folder wall <= 1.1 x baseline: ${fmt(summary['rtlake-folder'].wall / base.wall)} x`);
+if (base && summary['rtlake-folder'])
+  lines.push(
+    `target rtlake-folder wall <= 1.1 x baseline: ${fmt(summary['rtlake-folder'].wall / base.wall)} x`,
+  );
 if (base && summary['rtlake-s3'] && summary['download-only']) {
   const bound = summary['download-only'].wall + base.wall;
-  lines.push(`target rtlake-s3 wall <= 0.9 x (download-only + baseline = ${fmt(bound)} s): ${fmt(summary['rtlake-s3'].wall / bound)} x`);
+  lines.push(
+    `target rtlake-s3 wall <= 0.9 x (download-only + baseline = ${fmt(bound)} s): ${fmt(summary['rtlake-s3'].wall / bound)} x`,
+  );
   lines.push(`target rtlake-s3 cpu <= 1.3 x baseline cpu: ${fmt(summary['rtlake-s3'].cpu / base.cpu)} x`);
 }
-for (const [name, s] of Object.entries(summary)) if (name.startsWith('rtlake')) lines.push(`target ${name} peak RSS <= 1024 MB: ${fmt(s.maxRssMB, 0)} MB`);
+for (const [name, s] of Object.entries(summary))
+  if (name.startsWith('rtlake')) lines.push(`target ${name} peak RSS <= 1024 MB: ${fmt(s.maxRssMB, 0)} MB`);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -25,7 +25,10 @@ function plain(bytes: Buffer): string {
 export function multiDayArchive(variants = 4): ReferenceFile[] {
   const out: ReferenceFile[] = [];
   for (const { bytes } of realFixtures()) {
-    const base = JSON.parse(plain(bytes)) as { header: { timestamp: number | string }; entity: { vehicle?: any }[] };
+    const base = JSON.parse(plain(bytes)) as {
+      header: { timestamp: number | string };
+      entity: { vehicle?: any }[];
+    };
     for (let i = 0; i < variants; i++) {
       const feed = structuredClone(base);
       const headerTs = Number(feed.header.timestamp) + 2 * i;
@@ -33,7 +36,8 @@ export function multiDayArchive(variants = 4): ReferenceFile[] {
       feed.entity.forEach((e, index) => {
         if (i > 0 && e.vehicle && index % 3 === i % 3 && e.vehicle.timestamp !== undefined) {
           e.vehicle.timestamp = Number(e.vehicle.timestamp) + 2 * i;
-          if (e.vehicle.position?.latitude !== undefined) e.vehicle.position.latitude = Number(e.vehicle.position.latitude) + 0.0001 * i;
+          if (e.vehicle.position?.latitude !== undefined)
+            e.vehicle.position.latitude = Number(e.vehicle.position.latitude) + 0.0001 * i;
         }
       });
       const iso = new Date(headerTs * 1000).toISOString().replace('.000', '');

@@ -1,6 +1,12 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 /**
  * An HTTP proxy on loopback between rtlake (pointed at it with --endpoint / AWS_ENDPOINT_URL_S3)
@@ -73,7 +79,11 @@ function s3ErrorXml(code: string, message: string): string {
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = s3ErrorXml(code, message);
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(status, {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body);
 }
 
@@ -103,7 +113,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const body: Buffer[] = [];
     for await (const chunk of req) body.push(chunk as Buffer);
 
-    if (options.answerAll) return sendError(res, options.answerAll.status, options.answerAll.code, 'refused by the fault proxy');
+    if (options.answerAll)
+      return sendError(res, options.answerAll.status, options.answerAll.code, 'refused by the fault proxy');
     const info = { method, url, key: keyOf(url) };
     const matched = rules.find((r) => !r.match || r.match(info)) ?? {};
     const rule: FaultRule = matched.attempts !== undefined && attempt > matched.attempts ? {} : matched;
@@ -112,7 +123,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counts.delayed++;
       await new Promise((r) => setTimeout(r, rule.delayMs));
     }
-    if (rule.answer) return sendError(res, rule.answer.status, rule.answer.code, 'answered by the fault proxy');
+    if (rule.answer)
+      return sendError(res, rule.answer.status, rule.answer.code, 'answered by the fault proxy');
     if (draw(options.seed, id, attempt, 'throttle') < (rule.throttle ?? 0)) {
       counts.throttle++;
       return sendError(res, 503, 'SlowDown', 'Please reduce your request rate.');
@@ -121,11 +133,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counts.error500++;
       return sendError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
     }
-    const cut = draw(options.seed, id, attempt, 'reset') < (rule.reset ?? 0) ? 'reset' : draw(options.seed, id, attempt, 'truncate') < (rule.truncate ?? 0) ? 'truncate' : null;
+    const cut =
+      draw(options.seed, id, attempt, 'reset') < (rule.reset ?? 0)
+        ? 'reset'
+        : draw(options.seed, id, attempt, 'truncate') < (rule.truncate ?? 0)
+          ? 'truncate'
+          : null;
 
     const headers = { ...req.headers, host: upstream.host };
     const upstreamRes = await new Promise<IncomingMessage>((resolve, reject) => {
-      const up = httpRequest({ host: upstream.hostname, port: upstream.port, method, path: url, headers }, resolve);
+      const up = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method, path: url, headers },
+        resolve,
+      );
       up.on('error', reject);
       up.end(Buffer.concat(body));
     });
@@ -150,7 +170,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         res.socket?.resetAndDestroy();
         return;
       }
-      res.writeHead(upstreamRes.statusCode ?? 200, { ...upstreamRes.headers, 'content-length': String(payload.length), connection: 'close' });
+      res.writeHead(upstreamRes.statusCode ?? 200, {
+        ...upstreamRes.headers,
+        'content-length': String(payload.length),
+        connection: 'close',
+      });
       res.write(payload.subarray(0, Math.floor(payload.length / 2)));
       setTimeout(() => (cut === 'reset' ? res.socket?.resetAndDestroy() : res.socket?.end()), 10);
       return;

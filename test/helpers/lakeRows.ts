@@ -28,7 +28,9 @@ export async function keysUnder(client: S3Client, bucket: string, prefix: string
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) keys.push(o.Key!);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -36,7 +38,12 @@ export async function keysUnder(client: S3Client, bucket: string, prefix: string
 }
 
 /** Copies an S3 lake (every object under prefix) into a local folder, keeping the relative paths. */
-export async function downloadLake(client: S3Client, bucket: string, prefix: string, dir: string): Promise<void> {
+export async function downloadLake(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  dir: string,
+): Promise<void> {
   for (const key of await keysUnder(client, bucket, prefix)) {
     const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const file = join(dir, key.slice(prefix.length));

@@ -51,7 +51,8 @@ function withNumbersAsStrings(entity: Vehicle): Vehicle {
   const v = copy.vehicle;
   if (!v) return copy;
   for (const k of ['timestamp', 'current_stop_sequence']) if (typeof v[k] === 'number') v[k] = String(v[k]);
-  for (const k of ['bearing', 'latitude', 'longitude']) if (typeof v.position?.[k] === 'number') v.position[k] = String(v.position[k]);
+  for (const k of ['bearing', 'latitude', 'longitude'])
+    if (typeof v.position?.[k] === 'number') v.position[k] = String(v.position[k]);
   if (typeof v.trip?.direction_id === 'number') v.trip.direction_id = String(v.trip.direction_id);
   return copy;
 }
@@ -120,18 +121,36 @@ export function midnightArchive(seedSnapshotGz: Buffer, options: MidnightArchive
     }
     if (i % 100 === 13) {
       entities.push({});
-      entities.push({ id: 'no-vehicle-id', vehicle: { timestamp: feedTime, position: { latitude: 42.35, longitude: -71.06 } } });
-      entities.push({ id: 'y9999', vehicle: { vehicle: { id: 'y9999', label: '9999' }, position: { latitude: 42.36, longitude: -71.05 } } });
+      entities.push({
+        id: 'no-vehicle-id',
+        vehicle: { timestamp: feedTime, position: { latitude: 42.35, longitude: -71.06 } },
+      });
+      entities.push({
+        id: 'y9999',
+        vehicle: {
+          vehicle: { id: 'y9999', label: '9999' },
+          position: { latitude: 42.36, longitude: -71.05 },
+        },
+      });
     }
     const asStrings = i % 5 === 1;
     const feed = {
-      header: { gtfs_realtime_version: '2.0', incrementality: 'FULL_DATASET', timestamp: asStrings ? String(feedTime) : feedTime },
+      header: {
+        gtfs_realtime_version: '2.0',
+        incrementality: 'FULL_DATASET',
+        timestamp: asStrings ? String(feedTime) : feedTime,
+      },
       entity: asStrings ? entities.map(withNumbersAsStrings) : entities,
     };
     const json = Buffer.from(JSON.stringify(feed));
     const form = i % 3;
     if (form === 0) objects.push({ key: keyFor(options.prefix, keyTime, true), bytes: gzipSync(json) });
-    else if (form === 1) objects.push({ key: keyFor(options.prefix, keyTime, false), bytes: gzipSync(json), contentEncoding: 'gzip' });
+    else if (form === 1)
+      objects.push({
+        key: keyFor(options.prefix, keyTime, false),
+        bytes: gzipSync(json),
+        contentEncoding: 'gzip',
+      });
     else objects.push({ key: keyFor(options.prefix, keyTime, false), bytes: json });
   }
   return objects;

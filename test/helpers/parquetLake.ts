@@ -81,7 +81,9 @@ export async function readLakeFolder(lakeDir: string): Promise<ReadLake> {
           direction_id, route_id, schedule_relationship, start_date, start_time, trip_id, label, source_key, entity_index
         FROM ${source}`);
       for (const r of reader.getRowObjects()) {
-        const row = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+        const row = Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
+        );
         lake.rows.push({ ...(row as unknown as LakeRow), partition });
       }
     }
@@ -93,11 +95,18 @@ export async function readLakeFolder(lakeDir: string): Promise<ReadLake> {
 }
 
 /** Copies every object under s3://bucket/prefix into dir (same relative paths); returns the keys. */
-export async function downloadPrefix(client: S3Client, bucket: string, prefix: string, dir: string): Promise<string[]> {
+export async function downloadPrefix(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  dir: string,
+): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) keys.push(o.Key!);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

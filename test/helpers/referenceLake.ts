@@ -38,14 +38,34 @@ export interface LakeRow {
 }
 
 export const lakeColumns = [
-  'feed_timestamp', 'vehicle_id', 'current_status', 'current_stop_sequence', 'occupancy_status', 'bearing', 'latitude',
-  'longitude', 'stop_id', 'timestamp', 'direction_id', 'route_id', 'schedule_relationship', 'start_date', 'start_time',
-  'trip_id', 'label', 'source_key', 'entity_index',
+  'feed_timestamp',
+  'vehicle_id',
+  'current_status',
+  'current_stop_sequence',
+  'occupancy_status',
+  'bearing',
+  'latitude',
+  'longitude',
+  'stop_id',
+  'timestamp',
+  'direction_id',
+  'route_id',
+  'schedule_relationship',
+  'start_date',
+  'start_time',
+  'trip_id',
+  'label',
+  'source_key',
+  'entity_index',
 ] as const;
 
 export type FileVerdict =
   | { loaded: true; rows: LakeRow[]; entities: number }
-  | { loaded: false; reason: 'empty' | 'corrupt_gzip' | 'invalid_json' | 'not_a_feed' | 'no_entity_list' | 'not_vehicle_positions' };
+  | {
+      loaded: false;
+      reason:
+        'empty' | 'corrupt_gzip' | 'invalid_json' | 'not_a_feed' | 'no_entity_list' | 'not_vehicle_positions';
+    };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -99,7 +119,8 @@ export function readArchiveFile(file: ArchiveFile): FileVerdict {
   if (!isObject(feed) || !isObject(feed.header)) return { loaded: false, reason: 'not_a_feed' };
   // Issue 5: a feed whose entity is missing is skipped (entity: [] is an empty snapshot, loaded).
   if (feed.entity === undefined || feed.entity === null) return { loaded: false, reason: 'no_entity_list' };
-  if (!Array.isArray(feed.entity)) throw new Error(`${file.key}: the reference does not model a non-list entity`);
+  if (!Array.isArray(feed.entity))
+    throw new Error(`${file.key}: the reference does not model a non-list entity`);
   const entities = feed.entity;
   const feedTimestamp = instantOf(feed.header.timestamp);
   const rows: LakeRow[] = [];
@@ -171,7 +192,8 @@ export interface ReferenceLake {
   entitiesWithoutVehicle: number;
 }
 
-export const groupKey = (row: { vehicle_id: string | null; timestamp: number | null }) => `${row.vehicle_id}\u0000${row.timestamp}`;
+export const groupKey = (row: { vehicle_id: string | null; timestamp: number | null }) =>
+  `${row.vehicle_id}\u0000${row.timestamp}`;
 
 /** The lake after ingesting `files` (in any number of runs, in any order). */
 export function referenceLake(files: ArchiveFile[]): ReferenceLake {
@@ -230,17 +252,23 @@ export function lakeDifferences(
     if (diffs.length >= limit) break;
     const k = groupKey(row);
     if (seen.has(k)) {
-      diffs.push(`duplicate (vehicle_id, timestamp) ${row.vehicle_id} @ ${row.timestamp}: in ${seen.get(k)!.partition} and ${row.partition}`);
+      diffs.push(
+        `duplicate (vehicle_id, timestamp) ${row.vehicle_id} @ ${row.timestamp}: in ${seen.get(k)!.partition} and ${row.partition}`,
+      );
       continue;
     }
     seen.set(k, row);
     if (row.timestamp === null || partitionOf(row.timestamp) !== row.partition) {
-      diffs.push(`${row.vehicle_id} @ ${row.timestamp} is in ${row.partition}, its UTC day is ${row.timestamp === null ? 'none' : partitionOf(row.timestamp)}`);
+      diffs.push(
+        `${row.vehicle_id} @ ${row.timestamp} is in ${row.partition}, its UTC day is ${row.timestamp === null ? 'none' : partitionOf(row.timestamp)}`,
+      );
       continue;
     }
     const expected = reference.partitions.get(row.partition)?.get(k);
     if (!expected) {
-      diffs.push(`extra row ${row.vehicle_id} @ ${row.timestamp} in ${row.partition} (from ${row.source_key}#${row.entity_index})`);
+      diffs.push(
+        `extra row ${row.vehicle_id} @ ${row.timestamp} in ${row.partition} (from ${row.source_key}#${row.entity_index})`,
+      );
       continue;
     }
     for (const column of lakeColumns) {
@@ -256,7 +284,10 @@ export function lakeDifferences(
   for (const [partition, rows] of reference.partitions) {
     for (const [k, row] of rows) {
       if (diffs.length >= limit) return diffs;
-      if (!seen.has(k)) diffs.push(`missing row ${row.vehicle_id} @ ${row.timestamp} in ${partition} (from ${row.source_key}#${row.entity_index})`);
+      if (!seen.has(k))
+        diffs.push(
+          `missing row ${row.vehicle_id} @ ${row.timestamp} in ${partition} (from ${row.source_key}#${row.entity_index})`,
+        );
     }
   }
   return diffs;
@@ -264,5 +295,9 @@ export function lakeDifferences(
 
 /** partition -> row count, sorted by partition, for readable assertions. */
 export function referenceCounts(reference: ReferenceLake): Record<string, number> {
-  return Object.fromEntries([...reference.partitions].map(([p, rows]) => [p, rows.size] as const).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    [...reference.partitions]
+      .map(([p, rows]) => [p, rows.size] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -14,7 +14,12 @@ export interface S3TestServer {
   env: Record<string, string>;
   client: S3Client;
   createBucket(name: string): Promise<void>;
-  put(bucket: string, key: string, body: Buffer | string, extra?: { ContentEncoding?: string; ContentType?: string }): Promise<void>;
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer | string,
+    extra?: { ContentEncoding?: string; ContentType?: string },
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +53,13 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 30_000
   throw new Error(`S3 server did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-function makeServer(kind: S3TestServer['kind'], child: ChildProcess, port: number, cleanup: () => void, credentials: { id: string; secret: string }): S3TestServer {
+function makeServer(
+  kind: S3TestServer['kind'],
+  child: ChildProcess,
+  port: number,
+  cleanup: () => void,
+  credentials: { id: string; secret: string },
+): S3TestServer {
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
@@ -98,7 +109,10 @@ export async function startS3rver(): Promise<S3TestServer> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForPort(port, child);
-  return makeServer('s3rver', child, port, () => rmSync(dir, { recursive: true, force: true }), { id: 'S3RVER', secret: 'S3RVER' });
+  return makeServer('s3rver', child, port, () => rmSync(dir, { recursive: true, force: true }), {
+    id: 'S3RVER',
+    secret: 'S3RVER',
+  });
 }
 
 /** True when moto_server (Python moto 5) is on PATH. */
@@ -110,13 +124,16 @@ export function hasMoto(): boolean {
 export async function startMoto(): Promise<S3TestServer | null> {
   if (!hasMoto()) return null;
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   await waitForPort(port, child);
   return makeServer('moto', child, port, () => {}, { id: 'testing', secret: 'testing' });
 }
 
 /** Both servers where available: run an S3 suite once per implementation. */
-export const s3Implementations: { name: S3TestServer['kind']; start: () => Promise<S3TestServer | null> }[] = [
-  { name: 's3rver', start: startS3rver },
-  { name: 'moto', start: startMoto },
-];
+export const s3Implementations: { name: S3TestServer['kind']; start: () => Promise<S3TestServer | null> }[] =
+  [
+    { name: 's3rver', start: startS3rver },
+    { name: 'moto', start: startMoto },
+  ];

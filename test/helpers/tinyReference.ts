@@ -32,7 +32,10 @@ export function referenceLake(files: ReferenceFile[]): string[] {
   const best = new Map<string, Row>();
   for (const f of files) {
     const raw = f.bytes[0] === 0x1f && f.bytes[1] === 0x8b ? gunzipSync(f.bytes) : f.bytes;
-    const feed = JSON.parse(raw.toString('utf8')) as { header?: { timestamp?: unknown }; entity?: { vehicle?: Record<string, any> }[] };
+    const feed = JSON.parse(raw.toString('utf8')) as {
+      header?: { timestamp?: unknown };
+      entity?: { vehicle?: Record<string, any> }[];
+    };
     const feedTs = num(feed.header?.timestamp);
     (feed.entity ?? []).forEach((e, index) => {
       const v = e?.vehicle;
@@ -40,7 +43,15 @@ export function referenceLake(files: ReferenceFile[]): string[] {
       const vehicleId = v.vehicle?.id;
       const ts = num(v.timestamp);
       if (vehicleId === undefined || vehicleId === null || ts === null) return;
-      const row: Row = { vehicleId: String(vehicleId), ts, feedTs, key: f.key, index, lat: num(v.position?.latitude), lon: num(v.position?.longitude) };
+      const row: Row = {
+        vehicleId: String(vehicleId),
+        ts,
+        feedTs,
+        key: f.key,
+        index,
+        lat: num(v.position?.latitude),
+        lon: num(v.position?.longitude),
+      };
       const group = `${row.vehicleId}\n${ts}`;
       const held = best.get(group);
       if (!held || newer(row, held)) best.set(group, row);

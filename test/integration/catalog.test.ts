@@ -27,13 +27,17 @@ function countInOtherProcess(dbFile: string, query: string): Promise<string> {
     const reader = await connection.runAndReadAll(process.argv[2]);
     process.stdout.write(String(reader.getRows()[0][0]));`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, dbFile, query], { cwd: repoRoot });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, dbFile, query], {
+      cwd: repoRoot,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`duckdb reader exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`duckdb reader exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -51,7 +55,9 @@ beforeAll(async () => {
 
 describe('the Parquet files ingest writes', () => {
   it('hold Athena engine v3 / Spark types: INT64 microsecond UTC timestamps, no unsigned, no nanoseconds, no partition columns', async () => {
-    const schema = await sql(`SELECT file_name, name, type, converted_type, logical_type FROM parquet_schema(${glob()}) WHERE num_children IS NULL`);
+    const schema = await sql(
+      `SELECT file_name, name, type, converted_type, logical_type FROM parquet_schema(${glob()}) WHERE num_children IS NULL`,
+    );
     expect(new Set(schema.map((r) => r.file_name)).size).toBeGreaterThanOrEqual(4);
     const timestamps = schema.filter((r) => r.name === 'timestamp' || r.name === 'feed_timestamp');
     expect(timestamps.length).toBe(2 * new Set(schema.map((r) => r.file_name)).size);
@@ -72,7 +78,20 @@ describe('the Parquet files ingest writes', () => {
 
 describe('rtlake catalog athena', () => {
   it('prints DDL whose columns and types are the Parquet columns, with partition projection over year/month/day', async () => {
-    const r = await runCli(['catalog', 'athena', '--lake', lake, '--location', 's3://my-bucket/gtfs', '--database', 'gtfs', '--quiet'], { env });
+    const r = await runCli(
+      [
+        'catalog',
+        'athena',
+        '--lake',
+        lake,
+        '--location',
+        's3://my-bucket/gtfs',
+        '--database',
+        'gtfs',
+        '--quiet',
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     const ddl = r.stdout;
 
@@ -86,9 +105,11 @@ describe('rtlake catalog athena', () => {
       return `unexpected ${t.type}`;
     };
     const file = join(lake, 'vehicle_positions', 'year=2022', 'month=1', 'day=1', 'data.parquet');
-    const columns = (await sql(`SELECT name, type, converted_type FROM parquet_schema(${quotedString(file)}) WHERE num_children IS NULL ORDER BY column_id`)).map(
-      (c) => `\`${c.name}\` ${athenaType(c)}`,
-    );
+    const columns = (
+      await sql(
+        `SELECT name, type, converted_type FROM parquet_schema(${quotedString(file)}) WHERE num_children IS NULL ORDER BY column_id`,
+      )
+    ).map((c) => `\`${c.name}\` ${athenaType(c)}`);
     expect(columns.length).toBe(19);
     const body = ddl.slice(ddl.indexOf('(\n') + 2, ddl.indexOf('\n)\n'));
     expect(body.split(',\n').map((l) => l.trim().replace(/\s+/g, ' '))).toEqual(columns);
@@ -103,7 +124,9 @@ describe('rtlake catalog athena', () => {
     expect(ddl).toContain("'projection.month.range' = '1,12'");
     expect(ddl).toContain("'projection.day.range' = '1,31'");
     expect(ddl).toMatch(new RegExp(`'projection.year.range' = '2019,${new Date().getUTCFullYear() + 5}'`));
-    expect(ddl).toContain("'storage.location.template' = 's3://my-bucket/gtfs/vehicle_positions/year=${year}/month=${month}/day=${day}/'");
+    expect(ddl).toContain(
+      "'storage.location.template' = 's3://my-bucket/gtfs/vehicle_positions/year=${year}/month=${month}/day=${day}/'",
+    );
   });
 
   it('warns, on a local lake without --location, that LOCATION is a placeholder', async () => {
@@ -121,7 +144,10 @@ describe('rtlake catalog athena', () => {
       `COPY (SELECT 'v1' AS vehicle_id, 7::UINTEGER AS stop_count, TIMESTAMP_NS '2022-01-01 00:00:01.123456789' AS "timestamp") ` +
         `TO ${quotedString(join(day, 'data.parquet'))} (FORMAT parquet)`,
     );
-    const r = await runCli(['catalog', 'athena', '--lake', bad, '--location', 's3://my-bucket/x', '--quiet'], { env });
+    const r = await runCli(
+      ['catalog', 'athena', '--lake', bad, '--location', 's3://my-bucket/x', '--quiet'],
+      { env },
+    );
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/column stop_count is an unsigned integer/);
     expect(r.stderr).toMatch(/column timestamp is a nanosecond timestamp/);
@@ -133,7 +159,10 @@ describe('rtlake catalog athena', () => {
     const none = await runCli(['catalog', 'athena', '--lake', empty, '--quiet'], { env });
     expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/no partitions under vehicle_positions/);
-    const name = await runCli(['catalog', 'athena', '--lake', lake, '--table', 'Vehicle-Positions', '--quiet'], { env });
+    const name = await runCli(
+      ['catalog', 'athena', '--lake', lake, '--table', 'Vehicle-Positions', '--quiet'],
+      { env },
+    );
     expect(name.code).toBe(2);
     expect(name.stderr).toMatch(/--table "Vehicle-Positions" must be lower-case/);
   });
@@ -145,16 +174,31 @@ describe('rtlake catalog duckdb', () => {
     const r = await runCli(['catalog', 'duckdb', '--lake', lake, '--out', out, '--json', '--quiet'], { env });
     expect(r.code, r.stderr).toBe(0);
     const s = json<{ rows: number; partitions: number; views: string[]; local_copy: string | null }>(r);
-    const [expected] = await sql(`SELECT count(*) AS n, count(DISTINCT filename) AS files FROM read_parquet(${glob()}, filename = true)`);
+    const [expected] = await sql(
+      `SELECT count(*) AS n, count(DISTINCT filename) AS files FROM read_parquet(${glob()}, filename = true)`,
+    );
     expect(s.rows).toBe(Number(expected!.n));
     expect(s.partitions).toBe(Number(expected!.files));
     expect(s.views).toEqual(['vehicle_positions']);
     expect(s.local_copy).toBeNull();
 
-    expect(await countInOtherProcess(out, 'SELECT count(*) FROM vehicle_positions')).toBe(String(expected!.n));
+    expect(await countInOtherProcess(out, 'SELECT count(*) FROM vehicle_positions')).toBe(
+      String(expected!.n),
+    );
     // The partition columns come from the folder names, as integers.
-    expect(await countInOtherProcess(out, "SELECT count(*) FROM vehicle_positions WHERE year = 2022 AND month = 1 AND day = 1 AND typeof(day) = 'INTEGER'")).toBe(
-      String((await sql(`SELECT count(*) AS n FROM read_parquet(${quotedString(join(lake, 'vehicle_positions', 'year=2022', 'month=1', 'day=1', 'data.parquet'))})`))[0]!.n),
+    expect(
+      await countInOtherProcess(
+        out,
+        "SELECT count(*) FROM vehicle_positions WHERE year = 2022 AND month = 1 AND day = 1 AND typeof(day) = 'INTEGER'",
+      ),
+    ).toBe(
+      String(
+        (
+          await sql(
+            `SELECT count(*) AS n FROM read_parquet(${quotedString(join(lake, 'vehicle_positions', 'year=2022', 'month=1', 'day=1', 'data.parquet'))})`,
+          )
+        )[0]!.n,
+      ),
     );
   });
 

@@ -44,7 +44,11 @@ describe('rtlake catalog glue / athena / duckdb on an S3 lake (moto_server: S3 a
     const demo = await runCli(['demo', '--out', 's3://lake/gtfs', '--json'], { env });
     expect(demo.code, demo.stderr).toBe(0);
     lakeRows = json<{ partitions: { rows: number }[] }>(demo).partitions.reduce((n, p) => n + p.rows, 0);
-    glue = new GlueClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    glue = new GlueClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
   });
   afterAll(async () => {
     glue?.destroy();
@@ -54,31 +58,62 @@ describe('rtlake catalog glue / athena / duckdb on an S3 lake (moto_server: S3 a
   it('creates the table through the Glue API, and a second run changes nothing', async (ctx) => {
     if (!server) return ctx.skip('moto_server is not installed on this machine (pip install "moto[server]")');
     // The Glue endpoint given explicitly, as a user of LocalStack or moto would.
-    const args = ['catalog', 'glue', '--lake', 's3://lake/gtfs', '--database', 'gtfs', '--table', 'vehicle_positions', '--json', '--quiet'];
+    const args = [
+      'catalog',
+      'glue',
+      '--lake',
+      's3://lake/gtfs',
+      '--database',
+      'gtfs',
+      '--table',
+      'vehicle_positions',
+      '--json',
+      '--quiet',
+    ];
     const first = await runCli(args, { env: { ...env, AWS_ENDPOINT_URL_GLUE: server.endpoint } });
     expect(first.code, first.stderr).toBe(0);
     const s1 = json<GlueSummary>(first);
-    expect(s1).toMatchObject({ status: 'created', database_status: 'created', location: 's3://lake/gtfs/vehicle_positions/' });
+    expect(s1).toMatchObject({
+      status: 'created',
+      database_status: 'created',
+      location: 's3://lake/gtfs/vehicle_positions/',
+    });
 
-    const table = (await glue.send(new GetTableCommand({ DatabaseName: 'gtfs', Name: 'vehicle_positions' }))).Table!;
+    const table = (await glue.send(new GetTableCommand({ DatabaseName: 'gtfs', Name: 'vehicle_positions' })))
+      .Table!;
     const stored = (table.StorageDescriptor?.Columns ?? []).map((c) => `${c.Name} ${c.Type}`);
     // The columns Glue holds are the Parquet file's, read here from the footer of one partition.
     const local = join(cache, 'day.parquet');
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-    const object = await server.client.send(new GetObjectCommand({ Bucket: 'lake', Key: 'gtfs/vehicle_positions/year=2022/month=1/day=1/data.parquet' }));
+    const object = await server.client.send(
+      new GetObjectCommand({
+        Bucket: 'lake',
+        Key: 'gtfs/vehicle_positions/year=2022/month=1/day=1/data.parquet',
+      }),
+    );
     const { writeFileSync } = await import('node:fs');
     writeFileSync(local, Buffer.from(await object.Body!.transformToByteArray()));
-    const names = (await sql(`SELECT name FROM parquet_schema(${quotedString(local)}) WHERE num_children IS NULL ORDER BY column_id`)).map((r) => r.name);
+    const names = (
+      await sql(
+        `SELECT name FROM parquet_schema(${quotedString(local)}) WHERE num_children IS NULL ORDER BY column_id`,
+      )
+    ).map((r) => r.name);
     expect(stored.map((c) => c.split(' ')[0])).toEqual(names);
     expect(stored).toContain('timestamp timestamp');
     expect(stored).toContain('feed_timestamp timestamp');
     expect(stored).toContain('latitude double');
     expect(stored).toContain('direction_id int');
     expect(stored).toContain('vehicle_id string');
-    expect(table.PartitionKeys?.map((k) => `${k.Name} ${k.Type}`)).toEqual(['year int', 'month int', 'day int']);
+    expect(table.PartitionKeys?.map((k) => `${k.Name} ${k.Type}`)).toEqual([
+      'year int',
+      'month int',
+      'day int',
+    ]);
     expect(table.TableType).toBe('EXTERNAL_TABLE');
     expect(table.StorageDescriptor?.Location).toBe('s3://lake/gtfs/vehicle_positions/');
-    expect(table.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(table.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
     expect(table.Parameters).toMatchObject({
       'projection.enabled': 'true',
       'projection.year.type': 'integer',
@@ -90,15 +125,23 @@ describe('rtlake catalog glue / athena / duckdb on an S3 lake (moto_server: S3 a
     // Second run: the Glue endpoint falls back to the S3 endpoint (one moto serves both).
     const second = await runCli(args, { env });
     expect(second.code, second.stderr).toBe(0);
-    expect(json<GlueSummary>(second)).toMatchObject({ status: 'unchanged', database_status: 'existing', changes: [] });
-    const after = (await glue.send(new GetTableCommand({ DatabaseName: 'gtfs', Name: 'vehicle_positions' }))).Table!;
+    expect(json<GlueSummary>(second)).toMatchObject({
+      status: 'unchanged',
+      database_status: 'existing',
+      changes: [],
+    });
+    const after = (await glue.send(new GetTableCommand({ DatabaseName: 'gtfs', Name: 'vehicle_positions' })))
+      .Table!;
     expect(after.UpdateTime ?? after.CreateTime).toEqual(table.UpdateTime ?? table.CreateTime);
     expect(after.VersionId).toEqual(table.VersionId);
   });
 
   it('updates a table that drifted, keeping parameters others added', async (ctx) => {
     if (!server) return ctx.skip('moto_server is not installed on this machine');
-    await runCli(['catalog', 'glue', '--lake', 's3://lake/gtfs', '--database', 'gtfs', '--table', 'drifted', '--quiet'], { env });
+    await runCli(
+      ['catalog', 'glue', '--lake', 's3://lake/gtfs', '--database', 'gtfs', '--table', 'drifted', '--quiet'],
+      { env },
+    );
     const table = (await glue.send(new GetTableCommand({ DatabaseName: 'gtfs', Name: 'drifted' }))).Table!;
     await glue.send(
       new UpdateTableCommand({
@@ -108,11 +151,28 @@ describe('rtlake catalog glue / athena / duckdb on an S3 lake (moto_server: S3 a
           TableType: 'EXTERNAL_TABLE',
           Parameters: { ...table.Parameters, 'projection.enabled': 'false', owner_team: 'analytics' },
           PartitionKeys: table.PartitionKeys,
-          StorageDescriptor: { ...table.StorageDescriptor, Columns: table.StorageDescriptor!.Columns!.slice(0, 5) },
+          StorageDescriptor: {
+            ...table.StorageDescriptor,
+            Columns: table.StorageDescriptor!.Columns!.slice(0, 5),
+          },
         },
       }),
     );
-    const r = await runCli(['catalog', 'glue', '--lake', 's3://lake/gtfs', '--database', 'gtfs', '--table', 'drifted', '--json', '--quiet'], { env });
+    const r = await runCli(
+      [
+        'catalog',
+        'glue',
+        '--lake',
+        's3://lake/gtfs',
+        '--database',
+        'gtfs',
+        '--table',
+        'drifted',
+        '--json',
+        '--quiet',
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     const s = json<GlueSummary>(r);
     expect(s.status).toBe('updated');
@@ -124,10 +184,25 @@ describe('rtlake catalog glue / athena / duckdb on an S3 lake (moto_server: S3 a
 
   it('refuses a local lake without --location, and reports an unreachable Glue endpoint as an access error', async (ctx) => {
     if (!server) return ctx.skip('moto_server is not installed on this machine');
-    const local = await runCli(['catalog', 'glue', '--lake', cache, '--database', 'gtfs', '--quiet'], { env });
+    const local = await runCli(['catalog', 'glue', '--lake', cache, '--database', 'gtfs', '--quiet'], {
+      env,
+    });
     expect(local.code).toBe(2);
     expect(local.stderr).toMatch(/is a local folder, and Glue tables point at S3/);
-    const down = await runCli(['catalog', 'glue', '--lake', 's3://lake/gtfs', '--database', 'gtfs', '--glue-endpoint', 'http://127.0.0.1:9', '--quiet'], { env });
+    const down = await runCli(
+      [
+        'catalog',
+        'glue',
+        '--lake',
+        's3://lake/gtfs',
+        '--database',
+        'gtfs',
+        '--glue-endpoint',
+        'http://127.0.0.1:9',
+        '--quiet',
+      ],
+      { env },
+    );
     expect(down.code).toBe(5);
     expect(down.stderr).toMatch(/cannot reach the Glue endpoint/);
   });
@@ -145,16 +220,24 @@ describe('rtlake catalog glue / athena / duckdb on an S3 lake (moto_server: S3 a
     ]);
   });
 
-  it('writes a DuckDB catalog over a synced local copy of the S3 lake, with the lake\'s row count', async (ctx) => {
+  it("writes a DuckDB catalog over a synced local copy of the S3 lake, with the lake's row count", async (ctx) => {
     if (!server) return ctx.skip('moto_server is not installed on this machine');
     const out = join(mkdtempSync(join(tmpdir(), 'rtlake-s3-duckdb-')), 'lake.duckdb');
     const r = await runCli(['catalog', 'duckdb', '--lake', 's3://lake/gtfs', '--out', out], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/reads a local copy of s3:\/\/lake\/gtfs in .*lake-parquet/);
-    const [viewed] = await sql(`ATTACH ${quotedString(out)} AS c (READ_ONLY); SELECT count(*) AS n FROM c.vehicle_positions`);
+    const [viewed] = await sql(
+      `ATTACH ${quotedString(out)} AS c (READ_ONLY); SELECT count(*) AS n FROM c.vehicle_positions`,
+    );
     expect(Number(viewed!.n)).toBe(lakeRows);
     expect(lakeRows).toBeGreaterThan(3000);
-    const again = await runCli(['catalog', 'duckdb', '--lake', 's3://lake/gtfs', '--out', out, '--json', '--quiet'], { env });
-    expect(json<{ copy: { downloaded: number; reused: number } }>(again).copy).toMatchObject({ downloaded: 0, reused: 5 });
+    const again = await runCli(
+      ['catalog', 'duckdb', '--lake', 's3://lake/gtfs', '--out', out, '--json', '--quiet'],
+      { env },
+    );
+    expect(json<{ copy: { downloaded: number; reused: number } }>(again).copy).toMatchObject({
+      downloaded: 0,
+      reused: 5,
+    });
   });
 });

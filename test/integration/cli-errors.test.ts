@@ -16,14 +16,49 @@ function archiveFolder(): string {
 
 describe('bad command-line input: one line on stderr, a distinct exit code (README table)', () => {
   const cases: [string, () => string[], number, RegExp][] = [
-    ['malformed s3:// URL', () => ['ingest', '--source', 's3://Not_A_Bucket!/2021/', '--out', tmp('out')], 2, /not a valid s3:\/\/ URL/],
+    [
+      'malformed s3:// URL',
+      () => ['ingest', '--source', 's3://Not_A_Bucket!/2021/', '--out', tmp('out')],
+      2,
+      /not a valid s3:\/\/ URL/,
+    ],
     ['s3:// without a bucket', () => ['ingest', '--source', 's3://', '--out', tmp('out')], 2, /s3:\/\//],
-    ['other URL schemes', () => ['ingest', '--source', 'gs://bucket/x', '--out', tmp('out')], 2, /only s3:\/\/ URLs and local folders/],
-    ['missing source folder', () => ['ingest', '--source', join(tmp('x'), 'nope'), '--out', tmp('out')], 2, /does not exist/],
-    ['unknown flag', () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--bogus'], 2, /unknown option '--bogus'/],
-    ['bad --concurrency', () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--concurrency', 'lots'], 2, /--concurrency/],
-    ['bad --max-object-size', () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--max-object-size', 'big'], 2, /--max-object-size/],
-    ['glob matching nothing', () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--glob', '*TripUpdates*'], 3, /none of the 1 objects .*--glob "\*TripUpdates\*"/],
+    [
+      'other URL schemes',
+      () => ['ingest', '--source', 'gs://bucket/x', '--out', tmp('out')],
+      2,
+      /only s3:\/\/ URLs and local folders/,
+    ],
+    [
+      'missing source folder',
+      () => ['ingest', '--source', join(tmp('x'), 'nope'), '--out', tmp('out')],
+      2,
+      /does not exist/,
+    ],
+    [
+      'unknown flag',
+      () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--bogus'],
+      2,
+      /unknown option '--bogus'/,
+    ],
+    [
+      'bad --concurrency',
+      () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--concurrency', 'lots'],
+      2,
+      /--concurrency/,
+    ],
+    [
+      'bad --max-object-size',
+      () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--max-object-size', 'big'],
+      2,
+      /--max-object-size/,
+    ],
+    [
+      'glob matching nothing',
+      () => ['ingest', '--source', archiveFolder(), '--out', tmp('out'), '--glob', '*TripUpdates*'],
+      3,
+      /none of the 1 objects .*--glob "\*TripUpdates\*"/,
+    ],
     ['empty source folder', () => ['ingest', '--source', tmp('empty'), '--out', tmp('out')], 3, /is empty/],
     [
       'unwritable output (a path under a file)',

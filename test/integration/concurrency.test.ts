@@ -70,7 +70,11 @@ describe.concurrent('concurrent writers and lost answers on a store with conditi
       // Run A is held at its first upload while run B writes the same partitions.
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
-      const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 3, rules: [{ match: (r) => r.method === 'PUT', holdUntil: released }] });
+      const proxy = await startFaultProxy({
+        upstream: server.endpoint,
+        seed: 3,
+        rules: [{ match: (r) => r.method === 'PUT', holdUntil: released }],
+      });
       try {
         const a = ingest('s3://archive/a/', `s3://${bucket}/gtfs`, proxy.endpoint);
         await until(() => proxy.log.some((l) => l.startsWith('PUT ')));
@@ -79,7 +83,9 @@ describe.concurrent('concurrent writers and lost answers on a store with conditi
         release();
         const ra = await a;
         expect(ra.code, ra.stderr).toBe(7);
-        expect(ra.stderr.trim().split('\n').at(-1)).toMatch(/^rtlake: partition s3:\/\/.*\/vehicle_positions\/year=\d+\/month=\d+\/day=\d+\/data\.parquet was changed by another writer.*Re-run/);
+        expect(ra.stderr.trim().split('\n').at(-1)).toMatch(
+          /^rtlake: partition s3:\/\/.*\/vehicle_positions\/year=\d+\/month=\d+\/day=\d+\/data\.parquet was changed by another writer.*Re-run/,
+        );
         const again = await ingest('s3://archive/a/', `s3://${bucket}/gtfs`);
         expect(again.code, again.stderr).toBe(0);
         expect(await lakeOf(bucket)).toEqual(expectedOf(existing));
@@ -93,7 +99,11 @@ describe.concurrent('concurrent writers and lost answers on a store with conditi
   it('an upload whose answer is lost is retried; the 412 it then gets for its own write is not a conflict', async (ctx) => {
     if (!server) return ctx.skip('moto_server is not installed on this machine');
     await server.createBucket('lake-lost');
-    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 5, rules: [{ match: (r) => r.method === 'PUT', reset: 1, attempts: 1 }] });
+    const proxy = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 5,
+      rules: [{ match: (r) => r.method === 'PUT', reset: 1, attempts: 1 }],
+    });
     try {
       const r1 = await ingest('s3://archive/a/', 's3://lake-lost/gtfs', proxy.endpoint);
       expect(r1.code, r1.stderr).toBe(0);
@@ -121,12 +131,26 @@ describe('a store without conditional writes (s3rver)', () => {
 
   it('s3rver ignores If-None-Match / If-Match: rtlake says so on stderr, and a single writer still gets an exact lake', async () => {
     await server.createBucket('lake');
-    const r = await runCli(['ingest', '--source', 's3://archive/', '--out', 's3://lake/gtfs', '--cache-dir', tmp('cache'), '--json'], { env: server.env });
+    const r = await runCli(
+      [
+        'ingest',
+        '--source',
+        's3://archive/',
+        '--out',
+        's3://lake/gtfs',
+        '--cache-dir',
+        tmp('cache'),
+        '--json',
+      ],
+      { env: server.env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/ignores conditional writes/);
     const dir = tmp('lake');
     await downloadLake(server.client, 'lake', 'gtfs/', dir);
     expect(await lakeCore(dir)).toEqual(referenceLake(first));
-    expect((await keysUnder(server.client, 'lake', 'gtfs/')).every((k) => k.startsWith('gtfs/vehicle_positions/'))).toBe(true);
+    expect(
+      (await keysUnder(server.client, 'lake', 'gtfs/')).every((k) => k.startsWith('gtfs/vehicle_positions/')),
+    ).toBe(true);
   });
 });

@@ -16,7 +16,6 @@ const tmp = (name: string) => mkdtempSync(join(tmpdir(), `rtlake-${name}-`));
 const archive = multiDayArchive(4);
 // The lake before the interrupted run holds the first snapshot of each real file; the run adds the rest.
 const before = archive.filter((_, i) => i % 4 === 0);
-const rest = archive.filter((_, i) => i % 4 !== 0);
 
 /** Rows grouped by partition. */
 function byPartition(rows: string[]): Map<string, string[]> {
@@ -35,7 +34,11 @@ interface Running {
 }
 
 function start(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [binPath, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binPath, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout!.resume();
@@ -70,8 +73,12 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
       writeFileSync(join(src, f.key), f.bytes);
     }
     // Folder keys are paths relative to the folder, equal to the S3 keys: lineage matches.
-    for (const out of [oldLake, full]) expect((await runCli(['ingest', '--source', src, '--out', out, '--quiet'])).code).toBe(0);
-    const r = await runCli(['ingest', '--source', 's3://archive/', '--out', full, '--cache-dir', tmp('cache'), '--quiet'], { env: server.env });
+    for (const out of [oldLake, full])
+      expect((await runCli(['ingest', '--source', src, '--out', out, '--quiet'])).code).toBe(0);
+    const r = await runCli(
+      ['ingest', '--source', 's3://archive/', '--out', full, '--cache-dir', tmp('cache'), '--quiet'],
+      { env: server.env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expectedRows = await lakeRows(full);
   });
@@ -80,7 +87,8 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
   });
 
   /** Every object under vehicle_positions/ is a partition's data.parquet, nothing else. */
-  const onlyPartitionFiles = (files: string[]) => files.every((f) => /^year=\d+\/month=\d+\/day=\d+\/data\.parquet$/.test(f));
+  const onlyPartitionFiles = (files: string[]) =>
+    files.every((f) => /^year=\d+\/month=\d+\/day=\d+\/data\.parquet$/.test(f));
 
   /** Each partition holds exactly its rows before the run or exactly its rows after a complete one. */
   async function expectOldOrNew(lake: string): Promise<void> {
@@ -88,14 +96,27 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
     const old = byPartition(await lakeRows(oldLake));
     const final = byPartition(expectedRows);
     for (const [p, rows] of now) {
-      const matches = JSON.stringify(rows) === JSON.stringify(old.get(p)) || JSON.stringify(rows) === JSON.stringify(final.get(p));
+      const matches =
+        JSON.stringify(rows) === JSON.stringify(old.get(p)) ||
+        JSON.stringify(rows) === JSON.stringify(final.get(p));
       expect(matches, `partition ${p} is neither as it was nor as it will be`).toBe(true);
     }
   }
 
-  async function killAndHeal(point: string, args: { out: string; env: Record<string, string>; waitFor: (stderr: string) => boolean; observe?: () => void }) {
+  async function killAndHeal(
+    point: string,
+    args: {
+      out: string;
+      env: Record<string, string>;
+      waitFor: (stderr: string) => boolean;
+      observe?: () => void;
+    },
+  ) {
     const cache = tmp('cache');
-    const run = start(['ingest', '--source', 's3://archive/', '--out', args.out, '--cache-dir', cache], args.env);
+    const run = start(
+      ['ingest', '--source', 's3://archive/', '--out', args.out, '--cache-dir', cache],
+      args.env,
+    );
     let observations = 0;
     const watcher = setInterval(() => {
       args.observe?.();
@@ -116,7 +137,10 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
     // The cache never holds a partial object under a servable name: every .json/.json.gz file is a whole object.
     const whole = new Set(archive.map((f) => f.bytes.toString('base64')));
     for (const f of filesUnder(cache).filter((f) => /\.json(\.gz)?$/.test(f))) {
-      expect(whole.has(readFileSync(join(cache, f)).toString('base64')), `cache file ${f} is not a whole object`).toBe(true);
+      expect(
+        whole.has(readFileSync(join(cache, f)).toString('base64')),
+        `cache file ${f} is not a whole object`,
+      ).toBe(true);
     }
     return cache;
   }
@@ -124,7 +148,13 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
   it('during fetch (local lake): no partial cache file is served and the re-run equals an uninterrupted run', async () => {
     const out = tmp('lake');
     cpSync(oldLake, out, { recursive: true });
-    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 11, rules: [{ match: (r) => r.method === 'GET' && !r.url.includes('list-type'), delayMs: 150, truncate: 0.3 }] });
+    const proxy = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 11,
+      rules: [
+        { match: (r) => r.method === 'GET' && !r.url.includes('list-type'), delayMs: 150, truncate: 0.3 },
+      ],
+    });
     const seen: string[][] = [];
     const cache = await killAndHeal('a few fetches', {
       out,
@@ -135,7 +165,10 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
     await proxy.stop();
     expect(seen.every(onlyPartitionFiles)).toBe(true);
     await expectOldOrNew(out);
-    const again = await runCli(['ingest', '--source', 's3://archive/', '--out', out, '--cache-dir', cache, '--quiet'], { env: server.env });
+    const again = await runCli(
+      ['ingest', '--source', 's3://archive/', '--out', out, '--cache-dir', cache, '--quiet'],
+      { env: server.env },
+    );
     expect(again.code, again.stderr).toBe(0);
     expect(await lakeRows(out)).toEqual(expectedRows);
     expect(readdirSync(out).filter((n) => n !== 'vehicle_positions')).toEqual([]);
@@ -154,7 +187,10 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
       });
       expect(seen.every(onlyPartitionFiles)).toBe(true);
       await expectOldOrNew(out);
-      const again = await runCli(['ingest', '--source', 's3://archive/', '--out', out, '--cache-dir', tmp('cache'), '--quiet'], { env: server.env });
+      const again = await runCli(
+        ['ingest', '--source', 's3://archive/', '--out', out, '--cache-dir', tmp('cache'), '--quiet'],
+        { env: server.env },
+      );
       expect(again.code, again.stderr).toBe(0);
       expect(await lakeRows(out)).toEqual(expectedRows);
       expect(readdirSync(out).filter((n) => n !== 'vehicle_positions')).toEqual([]);
@@ -170,30 +206,61 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
       mkdirSync(join(seedSrc, f.key, '..'), { recursive: true });
       writeFileSync(join(seedSrc, f.key), f.bytes);
     }
-    expect((await runCli(['ingest', '--source', seedSrc, '--out', 's3://lake/gtfs', '--quiet'], { env: server.env })).code).toBe(0);
-    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 12, rules: [{ match: (r) => r.method === 'PUT' && r.key.includes('vehicle_positions/'), delayMs: 400 }] });
+    expect(
+      (
+        await runCli(['ingest', '--source', seedSrc, '--out', 's3://lake/gtfs', '--quiet'], {
+          env: server.env,
+        })
+      ).code,
+    ).toBe(0);
+    const proxy = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 12,
+      rules: [{ match: (r) => r.method === 'PUT' && r.key.includes('vehicle_positions/'), delayMs: 400 }],
+    });
     const listings: string[][] = [];
     let observing = Promise.resolve();
     await killAndHeal('the second partition upload', {
       out: 's3://lake/gtfs',
       env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
-      waitFor: () => proxy.log.filter((l) => l.startsWith('PUT') && l.includes('vehicle_positions')).length >= 2,
+      waitFor: () =>
+        proxy.log.filter((l) => l.startsWith('PUT') && l.includes('vehicle_positions')).length >= 2,
       observe: () => {
-        observing = observing.then(async () => void listings.push(await keysUnder(server.client, 'lake', 'gtfs/vehicle_positions/')));
+        observing = observing.then(
+          async () => void listings.push(await keysUnder(server.client, 'lake', 'gtfs/vehicle_positions/')),
+        );
       },
     });
     await observing;
     await proxy.stop();
     expect(listings.length).toBeGreaterThan(0);
-    expect(listings.every((keys) => onlyPartitionFiles(keys.map((k) => k.slice('gtfs/vehicle_positions/'.length))))).toBe(true);
+    expect(
+      listings.every((keys) =>
+        onlyPartitionFiles(keys.map((k) => k.slice('gtfs/vehicle_positions/'.length))),
+      ),
+    ).toBe(true);
     const mid = tmp('mid');
     await downloadLake(server.client, 'lake', 'gtfs/', mid);
     await expectOldOrNew(mid);
-    const again = await runCli(['ingest', '--source', 's3://archive/', '--out', 's3://lake/gtfs', '--cache-dir', tmp('cache'), '--quiet'], { env: server.env });
+    const again = await runCli(
+      [
+        'ingest',
+        '--source',
+        's3://archive/',
+        '--out',
+        's3://lake/gtfs',
+        '--cache-dir',
+        tmp('cache'),
+        '--quiet',
+      ],
+      { env: server.env },
+    );
     expect(again.code, again.stderr).toBe(0);
     const healed = tmp('healed');
     await downloadLake(server.client, 'lake', 'gtfs/', healed);
     expect(await lakeRows(healed)).toEqual(expectedRows);
-    expect((await keysUnder(server.client, 'lake', 'gtfs/')).every((k) => k.startsWith('gtfs/vehicle_positions/'))).toBe(true);
+    expect(
+      (await keysUnder(server.client, 'lake', 'gtfs/')).every((k) => k.startsWith('gtfs/vehicle_positions/')),
+    ).toBe(true);
   });
 });

@@ -7,7 +7,12 @@ import { json, repoRoot, runCli } from '../helpers/runCli.js';
 const sample = join(repoRoot, 'src/demo/sample');
 const rowsOf = async (lake: string, where: string) => {
   const q = await runCli([
-    'query', '--lake', lake, '--format', 'json', '--quiet',
+    'query',
+    '--lake',
+    lake,
+    '--format',
+    'json',
+    '--quiet',
     `SELECT vehicle_id, epoch_us("timestamp") AS ts, source_key, entity_index, occupancy_status, year, month, day FROM vehicle_positions WHERE ${where} ORDER BY ALL`,
   ]);
   expect(q.code, q.stderr).toBe(0);
@@ -18,7 +23,21 @@ describe('day mode (--date, --from/--to) and plan', () => {
   it('a day job writes exactly that day, equal to the prefix-mode merge of the same files', async () => {
     const dayLake = mkdtempSync(join(tmpdir(), 'rtlake-day-'));
     // Three files per batch: each batch keeps only its own winners of the day, as a full day's run does.
-    const r = await runCli(['ingest', '--source', sample, '--from', '2021-12-31', '--to', '2022-01-01', '--out', dayLake, '--batch-files', '3', '--json', '--quiet']);
+    const r = await runCli([
+      'ingest',
+      '--source',
+      sample,
+      '--from',
+      '2021-12-31',
+      '--to',
+      '2022-01-01',
+      '--out',
+      dayLake,
+      '--batch-files',
+      '3',
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const days = json<{ days: { date: string; partitions: { partition: string }[] }[] }>(r).days;
     expect(days.map((d) => [d.date, d.partitions.map((p) => p.partition)])).toEqual([
@@ -27,7 +46,16 @@ describe('day mode (--date, --from/--to) and plan', () => {
     ]);
     // The same files in prefix mode: the 2022/01/01 folder (the window around both midnights lies in it).
     const prefixLake = mkdtempSync(join(tmpdir(), 'rtlake-prefix-'));
-    const p = await runCli(['ingest', '--source', sample, '--glob', '2022-01-01*', '--out', prefixLake, '--quiet']);
+    const p = await runCli([
+      'ingest',
+      '--source',
+      sample,
+      '--glob',
+      '2022-01-01*',
+      '--out',
+      prefixLake,
+      '--quiet',
+    ]);
     expect(p.code, p.stderr).toBe(0);
     const where = `("timestamp" >= TIMESTAMPTZ '2021-12-31 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2022-01-02 00:00:00+00')`;
     const fromDays = await rowsOf(dayLake, where);
@@ -40,14 +68,38 @@ describe('day mode (--date, --from/--to) and plan', () => {
     // First a prefix-mode run over every file, then the day job over the same root.
     expect((await runCli(['ingest', '--source', sample, '--out', lake, '--quiet'])).code).toBe(0);
     const before = await rowsOf(lake, 'year = 2022 AND month = 1 AND day = 1');
-    const r = await runCli(['ingest', '--source', sample, '--date', '2022-01-01', '--window', '0', '--out', lake, '--json', '--quiet']);
+    const r = await runCli([
+      'ingest',
+      '--source',
+      sample,
+      '--date',
+      '2022-01-01',
+      '--window',
+      '0',
+      '--out',
+      lake,
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(json<{ rows_outside_day: number }>(r).rows_outside_day).toBeGreaterThan(0);
     expect(await rowsOf(lake, 'year = 2022 AND month = 1 AND day = 1')).toEqual(before);
   });
 
   it('plan prints one job per day, sized with --count', async () => {
-    const r = await runCli(['plan', '--source', sample, '--from', '2021-12-31', '--to', '2022-01-02', '--out', 's3://lake/gtfs', '--count', '--json']);
+    const r = await runCli([
+      'plan',
+      '--source',
+      sample,
+      '--from',
+      '2021-12-31',
+      '--to',
+      '2022-01-02',
+      '--out',
+      's3://lake/gtfs',
+      '--count',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const { jobs } = json<{ jobs: { index: number; date: string; args: string[]; keys: number }[] }>(r);
     expect(jobs.map((j) => [j.index, j.date, j.keys])).toEqual([
@@ -55,7 +107,15 @@ describe('day mode (--date, --from/--to) and plan', () => {
       [1, '2022-01-01', 10],
       [2, '2022-01-02', 0],
     ]);
-    expect(jobs[1]!.args).toEqual(['ingest', '--source', sample, '--date', '2022-01-01', '--out', 's3://lake/gtfs']);
+    expect(jobs[1]!.args).toEqual([
+      'ingest',
+      '--source',
+      sample,
+      '--date',
+      '2022-01-01',
+      '--out',
+      's3://lake/gtfs',
+    ]);
   });
 
   it('rejects a bad date with a one-line usage error', async () => {

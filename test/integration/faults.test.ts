@@ -45,7 +45,18 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
     });
     try {
       const r = await runCli(
-        ['ingest', '--source', 's3://archive/', '--out', 's3://lake-faults/gtfs', '--cache-dir', tmp('cache'), '--concurrency', '4', '--json'],
+        [
+          'ingest',
+          '--source',
+          's3://archive/',
+          '--out',
+          's3://lake-faults/gtfs',
+          '--cache-dir',
+          tmp('cache'),
+          '--concurrency',
+          '4',
+          '--json',
+        ],
         { env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint } },
       );
       expect(r.code, r.stderr).toBe(0);
@@ -66,7 +77,18 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
       // Again through the same faults: every existing partition is read back (through resets and
       // truncation) and found unchanged.
       const again = await runCli(
-        ['ingest', '--source', 's3://archive/', '--out', 's3://lake-faults/gtfs', '--cache-dir', tmp('cache'), '--concurrency', '4', '--json'],
+        [
+          'ingest',
+          '--source',
+          's3://archive/',
+          '--out',
+          's3://lake-faults/gtfs',
+          '--cache-dir',
+          tmp('cache'),
+          '--concurrency',
+          '4',
+          '--json',
+        ],
         { env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint } },
       );
       expect(again.code, again.stderr).toBe(0);
@@ -91,18 +113,35 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
     });
     try {
       const out = tmp('vanish-out');
-      const r = await runCli(['ingest', '--source', 's3://vanish-src/', '--out', out, '--cache-dir', tmp('cache'), '--json'], {
-        env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
-      });
+      const r = await runCli(
+        ['ingest', '--source', 's3://vanish-src/', '--out', out, '--cache-dir', tmp('cache'), '--json'],
+        {
+          env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
+        },
+      );
       expect(r.code, r.stderr).toBe(0);
       const s = json<Summary>(r);
-      expect(s.skipped).toEqual([expect.objectContaining({ key: `s3://vanish-src/${gone.key}`, reason: 'vanished' })]);
+      expect(s.skipped).toEqual([
+        expect.objectContaining({ key: `s3://vanish-src/${gone.key}`, reason: 'vanished' }),
+      ]);
       expect(s.keys_loaded).toBe(archive.length - 1);
       expect(await lakeCore(out)).toEqual(referenceLake(archive.filter((f) => f !== gone)));
 
-      const strict = await runCli(['ingest', '--source', 's3://vanish-src/', '--out', tmp('strict-out'), '--cache-dir', tmp('cache'), '--strict'], {
-        env: { ...server.env, AWS_ENDPOINT_URL_S3: server.endpoint },
-      });
+      const strict = await runCli(
+        [
+          'ingest',
+          '--source',
+          's3://vanish-src/',
+          '--out',
+          tmp('strict-out'),
+          '--cache-dir',
+          tmp('cache'),
+          '--strict',
+        ],
+        {
+          env: { ...server.env, AWS_ENDPOINT_URL_S3: server.endpoint },
+        },
+      );
       // The key is gone from the listing now; --strict has nothing to refuse.
       expect(strict.code, strict.stderr).toBe(0);
     } finally {
@@ -119,17 +158,29 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
     const proxy = await startFaultProxy({
       upstream: server.endpoint,
       seed: 1,
-      rules: [{ match: (q) => q.method === 'GET' && q.key === cold!.key, answer: { status: 403, code: 'InvalidObjectState' } }],
+      rules: [
+        {
+          match: (q) => q.method === 'GET' && q.key === cold!.key,
+          answer: { status: 403, code: 'InvalidObjectState' },
+        },
+      ],
     });
     try {
       const out = tmp('cold-out');
-      const r = await runCli(['ingest', '--source', 's3://cold/', '--out', out, '--cache-dir', tmp('cache'), '--json', '--quiet'], {
-        env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
-      });
+      const r = await runCli(
+        ['ingest', '--source', 's3://cold/', '--out', out, '--cache-dir', tmp('cache'), '--json', '--quiet'],
+        {
+          env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
+        },
+      );
       expect(r.code, r.stderr).toBe(0);
       const s = json<Summary & { skipped: { key: string; reason: string; detail: string }[] }>(r);
       expect(s.skipped).toEqual([
-        expect.objectContaining({ key: `s3://cold/${cold!.key}`, reason: 'archived', detail: expect.stringContaining('restore-object --bucket cold') }),
+        expect.objectContaining({
+          key: `s3://cold/${cold!.key}`,
+          reason: 'archived',
+          detail: expect.stringContaining('restore-object --bucket cold'),
+        }),
         expect.objectContaining({ key: 's3://cold/2022/01/01/zero_VehiclePositions.json', reason: 'empty' }),
       ]);
       expect(await lakeCore(out)).toEqual(referenceLake([warm!]));
@@ -138,11 +189,16 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
     }
   });
 
-  const progress = /^rtlake: (listing s3:\/\/\S*|fetching and loading|loading|merging partitions|writing parquet|uploading partitions|publishing partitions)( \(\d+\))?$/;
-  const oneErrorLine = (stderr: string) => stderr.split('\n').filter((l) => l.trim() !== '' && !progress.test(l));
+  const progress =
+    /^rtlake: (listing s3:\/\/\S*|fetching and loading|loading|merging partitions|writing parquet|uploading partitions|publishing partitions)( \(\d+\))?$/;
+  const oneErrorLine = (stderr: string) =>
+    stderr.split('\n').filter((l) => l.trim() !== '' && !progress.test(l));
 
   it('a missing bucket is one line naming it, exit 5', async () => {
-    const r = await runCli(['ingest', '--source', 's3://no-such-bucket/2021/', '--out', tmp('out'), '--cache-dir', tmp('cache')], { env: server.env });
+    const r = await runCli(
+      ['ingest', '--source', 's3://no-such-bucket/2021/', '--out', tmp('out'), '--cache-dir', tmp('cache')],
+      { env: server.env },
+    );
     expect(r.code).toBe(5);
     const lines = oneErrorLine(r.stderr);
     expect(lines).toHaveLength(1);
@@ -150,12 +206,20 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
   });
 
   it('AccessDenied (HTTP 403 from the store) is one line with the fix, exit 5, no secret in output', async () => {
-    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 1, rules: [], answerAll: { status: 403, code: 'AccessDenied' } });
+    const proxy = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 1,
+      rules: [],
+      answerAll: { status: 403, code: 'AccessDenied' },
+    });
     try {
       const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-      const r = await runCli(['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache'), '--json'], {
-        env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_SECRET_ACCESS_KEY: secret },
-      });
+      const r = await runCli(
+        ['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache'), '--json'],
+        {
+          env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_SECRET_ACCESS_KEY: secret },
+        },
+      );
       expect(r.code).toBe(5);
       const lines = oneErrorLine(r.stderr);
       expect(lines).toHaveLength(1);
@@ -174,12 +238,25 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
     [400, 'ExpiredToken', /expired.*re-run/],
   ] as const) {
     it(`${code} is one line with the fix, exit 5, and the secret never appears`, async () => {
-      const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 1, rules: [], answerAll: { status, code } });
+      const proxy = await startFaultProxy({
+        upstream: server.endpoint,
+        seed: 1,
+        rules: [],
+        answerAll: { status, code },
+      });
       try {
         const secret = 'not-the-right-secret-9f8e7d6c5b4a';
-        const r = await runCli(['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache'), '--json'], {
-          env: { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: `token-${secret}` },
-        });
+        const r = await runCli(
+          ['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache'), '--json'],
+          {
+            env: {
+              ...server.env,
+              AWS_ENDPOINT_URL_S3: proxy.endpoint,
+              AWS_SECRET_ACCESS_KEY: secret,
+              AWS_SESSION_TOKEN: `token-${secret}`,
+            },
+          },
+        );
         expect(r.code).toBe(5);
         const lines = oneErrorLine(r.stderr);
         expect(lines).toHaveLength(1);
@@ -193,8 +270,18 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
 
   it('missing credentials are one line, exit 5', async () => {
     const home = tmp('home');
-    const env: Record<string, string> = { ...server.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', HOME: home, AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') };
-    const r = await runCli(['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache')], { env });
+    const env: Record<string, string> = {
+      ...server.env,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      HOME: home,
+      AWS_CONFIG_FILE: join(home, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+    };
+    const r = await runCli(
+      ['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache')],
+      { env },
+    );
     expect(r.code).toBe(5);
     const lines = oneErrorLine(r.stderr);
     expect(lines).toHaveLength(1);
@@ -204,9 +291,12 @@ describe.concurrent('faults between rtlake and S3 (fault proxy in front of s3rve
   it('an endpoint where nothing listens is one line naming it, exit 5', async () => {
     const port = await freePort();
     const started = Date.now();
-    const r = await runCli(['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache')], {
-      env: { ...server.env, AWS_ENDPOINT_URL_S3: `http://rtlake:endpoint-password-123@127.0.0.1:${port}` },
-    });
+    const r = await runCli(
+      ['ingest', '--source', 's3://archive/', '--out', tmp('out'), '--cache-dir', tmp('cache')],
+      {
+        env: { ...server.env, AWS_ENDPOINT_URL_S3: `http://rtlake:endpoint-password-123@127.0.0.1:${port}` },
+      },
+    );
     expect(r.code).toBe(5);
     const lines = oneErrorLine(r.stderr);
     expect(lines).toHaveLength(1);

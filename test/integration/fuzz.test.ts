@@ -42,12 +42,16 @@ const structureEdits: ((feed: any, rnd: () => number) => unknown)[] = [
   (f) => ((f.header = 'header'), f),
   (f) => ((f.header.timestamp = { t: 1 }), f),
   (f) => [f, f],
-  (f) => [],
-  (f) => 'just a string',
-  (f) => null,
+  () => [],
+  () => 'just a string',
+  () => null,
   (f) => ({ header: f.header, entity: f.entity.map((e: any) => ({ id: e.id, trip_update: { trip: {} } })) }),
   (f) => ({ header: f.header, entity: f.entity, extra: { deeply: { nested: [1, 2, { x: 'y' }] } } }),
-  (f, r) => ((f.entity[Math.floor(r() * f.entity.length)].vehicle.vehicle.label = "'; DROP TABLE pings; --\"\u00e9\u{1F68C}"), f),
+  (f, r) => (
+    (f.entity[Math.floor(r() * f.entity.length)].vehicle.vehicle.label =
+      '\'; DROP TABLE pings; --"\u00e9\u{1F68C}'),
+    f
+  ),
 ];
 
 interface Case {
@@ -81,7 +85,9 @@ function mutants(count: number, seed: number): Case[] {
     } else if (k === 2) {
       kind = 'insert';
       const at = Math.floor(rnd() * data.length);
-      const junk = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256)));
+      const junk = Buffer.from(
+        Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256)),
+      );
       data = Buffer.concat([data.subarray(0, at), junk, data.subarray(at)]);
     } else if (k === 3) {
       kind = 'not-utf8';
@@ -146,19 +152,42 @@ describe.concurrent('fuzz: seeded mutations of real MBTA files', () => {
       writeFileSync(join(src, 'sub', 'blank_VehiclePositions.json'), '   \n');
 
       const out = tmp('fuzz-lake');
-      const r = await runCli(['ingest', '--source', src, '--out', out, '--max-object-size', '1MiB', '--json', '--quiet', '--concurrency', '8'], { timeoutMs: 120_000 });
+      const r = await runCli(
+        [
+          'ingest',
+          '--source',
+          src,
+          '--out',
+          out,
+          '--max-object-size',
+          '1MiB',
+          '--json',
+          '--quiet',
+          '--concurrency',
+          '8',
+        ],
+        { timeoutMs: 120_000 },
+      );
       expect([0, 4], r.stderr).toContain(r.code);
       expect(r.stderr).not.toMatch(/internal error/);
       const s = json<Summary>(r);
-      const all = [...cases.map((c) => join(src, c.name)), join(src, 'huge_VehiclePositions.json'), join(src, 'sub', 'blank_VehiclePositions.json')];
+      const all = [
+        ...cases.map((c) => join(src, c.name)),
+        join(src, 'huge_VehiclePositions.json'),
+        join(src, 'sub', 'blank_VehiclePositions.json'),
+      ];
       expect(s.keys_listed).toBe(all.length);
       expect(s.keys_loaded + s.keys_skipped + s.keys_failed).toBe(s.keys_listed);
       const notLoaded = new Set([...s.skipped.map((k) => k.key), ...s.failed.map((k) => k.key)]);
       expect(notLoaded.size).toBe(s.keys_skipped + s.keys_failed);
       for (const k of notLoaded) expect(all).toContain(k);
       for (const k of s.skipped) expect(documentedReasons).toContain(k.reason);
-      expect(s.skipped).toContainEqual(expect.objectContaining({ key: join(src, 'huge_VehiclePositions.json'), reason: 'too_large' }));
-      expect(s.skipped).toContainEqual(expect.objectContaining({ key: join(src, 'sub', 'blank_VehiclePositions.json'), reason: 'empty' }));
+      expect(s.skipped).toContainEqual(
+        expect.objectContaining({ key: join(src, 'huge_VehiclePositions.json'), reason: 'too_large' }),
+      );
+      expect(s.skipped).toContainEqual(
+        expect.objectContaining({ key: join(src, 'sub', 'blank_VehiclePositions.json'), reason: 'empty' }),
+      );
       // Every mutant that is not valid UTF-8 JSON at all must not be loaded.
       for (const c of cases) {
         let valid = true;
@@ -168,7 +197,8 @@ describe.concurrent('fuzz: seeded mutations of real MBTA files', () => {
         } catch {
           valid = false;
         }
-        if (!valid) expect(notLoaded, `${c.name} is not valid JSON but was loaded`).toContain(join(src, c.name));
+        if (!valid)
+          expect(notLoaded, `${c.name} is not valid JSON but was loaded`).toContain(join(src, c.name));
       }
       if (r.code === 4) {
         expect(s.keys_failed).toBeGreaterThan(0);
@@ -177,14 +207,23 @@ describe.concurrent('fuzz: seeded mutations of real MBTA files', () => {
       }
       // The lake holds rows only from files reported loaded.
       const loaded = new Set(all.filter((k) => !notLoaded.has(k)).map((k) => k.slice(src.length + 1)));
-      const lineage = new Set((await lakeRows(out)).map((row) => (JSON.parse(row) as { source_key: string }).source_key));
-      for (const key of lineage) expect(loaded, `lake has rows from ${key}, which was not loaded`).toContain(key);
-      expect(s.rows_written, `all ${s.keys_listed} skipped, e.g. ${JSON.stringify(s.skipped.slice(0, 3))}`).toBeGreaterThan(0);
+      const lineage = new Set(
+        (await lakeRows(out)).map((row) => (JSON.parse(row) as { source_key: string }).source_key),
+      );
+      for (const key of lineage)
+        expect(loaded, `lake has rows from ${key}, which was not loaded`).toContain(key);
+      expect(
+        s.rows_written,
+        `all ${s.keys_listed} skipped, e.g. ${JSON.stringify(s.skipped.slice(0, 3))}`,
+      ).toBeGreaterThan(0);
 
       if (seed !== 1) return;
       // --strict: the same folder fails before anything is written.
       const strictOut = tmp('fuzz-strict');
-      const strict = await runCli(['ingest', '--source', src, '--out', strictOut, '--max-object-size', '1MiB', '--strict', '--quiet'], { timeoutMs: 120_000 });
+      const strict = await runCli(
+        ['ingest', '--source', src, '--out', strictOut, '--max-object-size', '1MiB', '--strict', '--quiet'],
+        { timeoutMs: 120_000 },
+      );
       expect(strict.code).toBe(4);
       expect(strict.stderr.trim().split('\n')).toHaveLength(1);
       expect(await lakeRows(strictOut)).toEqual([]);

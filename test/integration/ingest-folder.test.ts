@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedSchema, readLakeFolder, type ReadLake } from '../helpers/parquetLake.js';
-import { lakeDifferences, referenceCounts, referenceLake, type ArchiveFile, type ReferenceLake } from '../helpers/referenceLake.js';
+import {
+  lakeDifferences,
+  referenceCounts,
+  referenceLake,
+  type ArchiveFile,
+  type ReferenceLake,
+} from '../helpers/referenceLake.js';
 import { json, runCli } from '../helpers/runCli.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
@@ -35,7 +41,6 @@ function archiveOf(scenario: string): ArchiveFile[] {
   return readdirSync(dir).map((name) => ({ key: name, bytes: readFileSync(join(dir, name)) }));
 }
 
-
 interface Summary {
   keys_listed: number;
   keys_loaded: number;
@@ -65,7 +70,10 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
   beforeAll(async () => {
     reference = referenceLake(scenarios.flatMap(archiveOf));
     // A local time zone far from UTC: partitions must still be UTC days.
-    const r = await runCli(['ingest', ...sourceArgs, '--glob', '*', '--out', out, '--cache-dir', cache, '--json', '--quiet'], { env: { TZ: 'Pacific/Auckland' } });
+    const r = await runCli(
+      ['ingest', ...sourceArgs, '--glob', '*', '--out', out, '--cache-dir', cache, '--json', '--quiet'],
+      { env: { TZ: 'Pacific/Auckland' } },
+    );
     expect(r.code, r.stderr).toBe(0);
     first = json<Summary>(r);
     lake = await readLakeFolder(out);
@@ -97,7 +105,9 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
     expect(first.entities_without_vehicle).toBeGreaterThanOrEqual(1);
     expect(first.entities_without_vehicle).toBeLessThanOrEqual(reference.entitiesWithoutVehicle);
     expect(first.duplicates_dropped).toBe(reference.duplicatesDropped);
-    expect(Object.fromEntries(first.partitions.map((p) => [p.partition, p.rows]))).toEqual(referenceCounts(reference));
+    expect(Object.fromEntries(first.partitions.map((p) => [p.partition, p.rows]))).toEqual(
+      referenceCounts(reference),
+    );
     expect(first.partitions.every((p) => p.status === 'written')).toBe(true);
   });
 
@@ -111,16 +121,37 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
 
   it('two files per batch (each batch keeps only its own winners) gives the same lake and the same counts', async () => {
     const small = join(work, 'lake-small-batches');
-    const r = await runCli(['ingest', ...sourceArgs, '--glob', '*', '--out', small, '--cache-dir', cache, '--batch-files', '2', '--json', '--quiet']);
+    const r = await runCli([
+      'ingest',
+      ...sourceArgs,
+      '--glob',
+      '*',
+      '--out',
+      small,
+      '--cache-dir',
+      cache,
+      '--batch-files',
+      '2',
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const s = json<Summary>(r);
-    const counts = (x: Summary) => [x.keys_loaded, x.keys_skipped, x.rows_read, x.rows_rejected_by_reason, x.duplicates_dropped, x.entities_without_vehicle];
+    const counts = (x: Summary) => [
+      x.keys_loaded,
+      x.keys_skipped,
+      x.rows_read,
+      x.rows_rejected_by_reason,
+      x.duplicates_dropped,
+      x.entities_without_vehicle,
+    ];
     expect(counts(s)).toEqual(counts(first));
     expect(lakeDifferences((await readLakeFolder(small)).rows, reference)).toEqual([]);
   });
 
   it('keeps types and values: numeric strings, 9 decimals, 25:10:00, direction 0, absent trip and bearing', () => {
-    const find = (vehicle: string, seconds: number) => lake.rows.find((r) => r.vehicle_id === vehicle && r.timestamp === sec(seconds));
+    const find = (vehicle: string, seconds: number) =>
+      lake.rows.find((r) => r.vehicle_id === vehicle && r.timestamp === sec(seconds));
     // Written by hand from test/fixtures/numbers-as-strings (every number there is a string).
     expect(find('y1628', 1640995195)).toEqual({
       partition: 'year=2021/month=12/day=31',
@@ -144,19 +175,49 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
       source_key: '2021-12-31T23:59:58Z_numbers-as-strings_VehiclePositions_enhanced.json',
       entity_index: 0,
     });
-    expect(find('y1740', 1640995199)).toMatchObject({ partition: 'year=2021/month=12/day=31', latitude: 42.331698191, start_time: '24:27:00', direction_id: 1 });
+    expect(find('y1740', 1640995199)).toMatchObject({
+      partition: 'year=2021/month=12/day=31',
+      latitude: 42.331698191,
+      start_time: '24:27:00',
+      direction_id: 1,
+    });
     // 00:00:00 exactly belongs to the new day.
-    expect(find('y2044', 1640995200)).toMatchObject({ partition: 'year=2022/month=1/day=1', longitude: -71.099090001, direction_id: 0 });
+    expect(find('y2044', 1640995200)).toMatchObject({
+      partition: 'year=2022/month=1/day=1',
+      longitude: -71.099090001,
+      direction_id: 0,
+    });
     // From test/fixtures/absent-optional-fields: no trip, no bearing, explicit nulls.
     expect(find('y1415', 1640995201)).toMatchObject({
-      bearing: null, direction_id: null, route_id: null, trip_id: null, start_time: null,
+      bearing: null,
+      direction_id: null,
+      route_id: null,
+      trip_id: null,
+      start_time: null,
       // the re-publication later in the same file wins the tie (greatest entity_index)
-      entity_index: 6, current_status: 'STOPPED_AT', occupancy_status: 'FEW_SEATS_AVAILABLE',
+      entity_index: 6,
+      current_status: 'STOPPED_AT',
+      occupancy_status: 'FEW_SEATS_AVAILABLE',
     });
-    expect(find('y0710', 1640995203)).toMatchObject({ bearing: 270, direction_id: null, route_id: 'SL5', label: null, current_stop_sequence: null });
-    expect(find('y1903', 1640995204)).toMatchObject({ current_status: null, bearing: null, latitude: 42.2957, trip_id: null, label: null });
+    expect(find('y0710', 1640995203)).toMatchObject({
+      bearing: 270,
+      direction_id: null,
+      route_id: 'SL5',
+      label: null,
+      current_stop_sequence: null,
+    });
+    expect(find('y1903', 1640995204)).toMatchObject({
+      current_status: null,
+      bearing: null,
+      latitude: 42.2957,
+      trip_id: null,
+      label: null,
+    });
     // A feed without header.timestamp loses to any feed with one, whatever its key.
-    expect(find('y0710', 1640995203)).toMatchObject({ source_key: '2022-01-01T00:00:09Z_absent-optional-fields_VehiclePositions_enhanced.json', occupancy_status: null });
+    expect(find('y0710', 1640995203)).toMatchObject({
+      source_key: '2022-01-01T00:00:09Z_absent-optional-fields_VehiclePositions_enhanced.json',
+      occupancy_status: null,
+    });
     expect(find('y3002', 1640995211)).toMatchObject({ feed_timestamp: null, latitude: 42.3522 });
     expect(find('y3001', 1640995209)).toMatchObject({ feed_timestamp: sec(1640995210), stop_id: '64' });
     // Real MBTA: the 9-decimal longitude of y1628 in the 2022-01-01 snapshot.
@@ -164,7 +225,18 @@ describe('ingest from folders (repeatable --source) into a folder lake', () => {
   });
 
   it('a second identical run changes nothing: every partition unchanged, Parquet bytes identical', async () => {
-    const r = await runCli(['ingest', ...sourceArgs, '--glob', '*', '--out', out, '--cache-dir', cache, '--json', '--quiet']);
+    const r = await runCli([
+      'ingest',
+      ...sourceArgs,
+      '--glob',
+      '*',
+      '--out',
+      out,
+      '--cache-dir',
+      cache,
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const again = json<Summary>(r);
     expect(again.partitions.map((p) => p.status)).toEqual(first.partitions.map(() => 'unchanged'));

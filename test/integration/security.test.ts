@@ -15,7 +15,10 @@ vi.setConfig({ testTimeout: 120000 });
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `rtlake-${name}-`));
 const awkward = `it's "quoted"; x ü 🚌`;
-const archive = multiDayArchive(2).map((f, i) => ({ ...f, key: `${awkward}/${i}-${awkward}_VehiclePositions_enhanced.json${f.key.endsWith('.gz') ? '.gz' : ''}` }));
+const archive = multiDayArchive(2).map((f, i) => ({
+  ...f,
+  key: `${awkward}/${i}-${awkward}_VehiclePositions_enhanced.json${f.key.endsWith('.gz') ? '.gz' : ''}`,
+}));
 const secret = 'SECRETvalue/abc+123-never-print-me';
 
 describe.concurrent('awkward names, private temporary files, no credentials in output', () => {
@@ -46,7 +49,16 @@ describe.concurrent('awkward names, private temporary files, no credentials in o
   it(`S3 keys and an S3 lake prefix with ${awkward} round-trip; the secret never appears; cache files are 0600 in 0700 folders`, async () => {
     const cache = join(tmp('cache-parent'), 'cache');
     const r = await runCli(
-      ['ingest', '--source', `s3://archive/${awkward}/`, '--out', `s3://lake/${awkward}`, '--cache-dir', cache, '--json'],
+      [
+        'ingest',
+        '--source',
+        `s3://archive/${awkward}/`,
+        '--out',
+        `s3://lake/${awkward}`,
+        '--cache-dir',
+        cache,
+        '--json',
+      ],
       { env: { ...server.env, AWS_SECRET_ACCESS_KEY: secret } },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -65,16 +77,34 @@ describe.concurrent('awkward names, private temporary files, no credentials in o
     const temp = tmp('tmpdir');
     const out = tmp('out');
     const cache = tmp('cache');
-    const proxy = await startFaultProxy({ upstream: server.endpoint, seed: 2, rules: [{ match: (q) => q.method === 'GET' && !q.url.includes('list-type'), delayMs: 300 }] });
+    const proxy = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 2,
+      rules: [{ match: (q) => q.method === 'GET' && !q.url.includes('list-type'), delayMs: 300 }],
+    });
     try {
-      const child = spawn(process.execPath, [binPath, 'ingest', '--source', `s3://archive/${awkward}/`, '--out', out, '--cache-dir', cache], {
-        cwd: repoRoot,
-        env: { ...process.env, ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_SECRET_ACCESS_KEY: secret, TMPDIR: temp },
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [binPath, 'ingest', '--source', `s3://archive/${awkward}/`, '--out', out, '--cache-dir', cache],
+        {
+          cwd: repoRoot,
+          env: {
+            ...process.env,
+            ...server.env,
+            AWS_ENDPOINT_URL_S3: proxy.endpoint,
+            AWS_SECRET_ACCESS_KEY: secret,
+            TMPDIR: temp,
+          },
+          stdio: 'ignore',
+        },
+      );
       const exited = new Promise((resolve) => child.on('close', resolve));
       const deadline = Date.now() + 30_000;
-      while (proxy.log.filter((l) => l.startsWith('GET') && !l.includes('list-type')).length < 3 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
+      while (
+        proxy.log.filter((l) => l.startsWith('GET') && !l.includes('list-type')).length < 3 &&
+        Date.now() < deadline
+      )
+        await new Promise((res) => setTimeout(res, 10));
       child.kill('SIGKILL');
       await exited;
       const leftovers = readdirSync(temp).map((n) => join(temp, n));
@@ -88,11 +118,19 @@ describe.concurrent('awkward names, private temporary files, no credentials in o
       await proxy.stop();
     }
     // A permanent error names the key, never the secret.
-    const denied = await startFaultProxy({ upstream: server.endpoint, seed: 1, rules: [], answerAll: { status: 403, code: 'AccessDenied' } });
+    const denied = await startFaultProxy({
+      upstream: server.endpoint,
+      seed: 1,
+      rules: [],
+      answerAll: { status: 403, code: 'AccessDenied' },
+    });
     try {
-      const r = await runCli(['ingest', '--source', `s3://archive/${awkward}/`, '--out', `s3://lake/x`, '--json'], {
-        env: { ...server.env, AWS_ENDPOINT_URL_S3: denied.endpoint, AWS_SECRET_ACCESS_KEY: secret },
-      });
+      const r = await runCli(
+        ['ingest', '--source', `s3://archive/${awkward}/`, '--out', `s3://lake/x`, '--json'],
+        {
+          env: { ...server.env, AWS_ENDPOINT_URL_S3: denied.endpoint, AWS_SECRET_ACCESS_KEY: secret },
+        },
+      );
       expect(r.code).toBe(5);
       expect(r.stderr).toContain(awkward);
       expect(r.stdout + r.stderr).not.toContain(secret);

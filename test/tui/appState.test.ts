@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { appReducer, createAppState, nextSort, rowCountText, type AppAction, type AppState } from '../../src/tui/appState.js';
+import {
+  appReducer,
+  createAppState,
+  nextSort,
+  rowCountText,
+  type AppAction,
+  type AppState,
+} from '../../src/tui/appState.js';
 import { scrollLeftFor, visibleColumns } from '../../src/tui/gridLayout.js';
 
 const apply = (s: AppState, ...actions: AppAction[]) => actions.reduce(appReducer, s);
@@ -9,7 +16,15 @@ const page = (rows: number, cols = 3, hasMore = false) => ({
   rows: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => `r${r}c${c}`)),
   hasMore,
 });
-const ready = (rows: number, cols = 3, hasMore = false): AppAction => ({ type: 'resultReady', page: page(rows, cols, hasMore), sql: 'q', baseSql: 'q', title: 'query', elapsedMs: 5, push: true });
+const ready = (rows: number, cols = 3, hasMore = false): AppAction => ({
+  type: 'resultReady',
+  page: page(rows, cols, hasMore),
+  sql: 'q',
+  baseSql: 'q',
+  title: 'query',
+  elapsedMs: 5,
+  push: true,
+});
 
 describe('app reducer', () => {
   it('says "500 of >500 rows" when more rows exist, and appends fetched pages', () => {
@@ -31,7 +46,11 @@ describe('app reducer', () => {
     let s = apply(createAppState(0), ready(3));
     expect(apply(s, { type: 'focus', to: 'next' }).focus).toBe('results');
     expect(apply(s, { type: 'focus', to: 'prev' }).focus).toBe('catalog');
-    s = apply(s, { type: 'runStarted', kind: 'query', label: 'running', at: 10 }, { type: 'runCancelled', elapsedMs: 1500 });
+    s = apply(
+      s,
+      { type: 'runStarted', kind: 'query', label: 'running', at: 10 },
+      { type: 'runCancelled', elapsedMs: 1500 },
+    );
     expect(s.status.running).toBeUndefined();
     expect(s.status.message).toMatch(/cancelled after 1.5 s/);
     expect(s.result?.rows).toHaveLength(3);

@@ -8,7 +8,16 @@ import { StatusLine } from '../../src/tui/components/StatusLine.js';
 
 const state = appReducer(appReducer(createAppState(0), { type: 'gridViewport', height: 5, width: 60 }), {
   type: 'resultReady',
-  page: { columns: ['route_id', 'pings'], types: ['VARCHAR', 'BIGINT'], rows: [['Red', '130'], ['Green-D', '85'], [null, '3']], hasMore: true },
+  page: {
+    columns: ['route_id', 'pings'],
+    types: ['VARCHAR', 'BIGINT'],
+    rows: [
+      ['Red', '130'],
+      ['Green-D', '85'],
+      [null, '3'],
+    ],
+    hasMore: true,
+  },
   sql: 'q',
   baseSql: 'q',
   title: 'query',
@@ -19,14 +28,20 @@ const state = appReducer(appReducer(createAppState(0), { type: 'gridViewport', h
 
 describe('views', () => {
   it('GridView shows the header with the sort arrow, the rows and NULL', () => {
-    const { lastFrame } = render(<GridView result={state.result} grid={state.grid} focused width={60} height={6} />);
+    const { lastFrame } = render(
+      <GridView result={state.result} grid={state.grid} focused width={60} height={6} />,
+    );
     const frame = lastFrame()!;
     expect(frame).toMatch(/route_id\s*┃pings▼/);
     expect(frame).toMatch(/Red\s*┃\s*130/);
     expect(frame).toMatch(/NULL\s*┃\s*3/);
   });
   it('StatusLine shows the row count and an error in words', () => {
-    const failed = appReducer(state, { type: 'runFailed', error: 'syntax error: at or near "FORM"', elapsedMs: 1 });
+    const failed = appReducer(state, {
+      type: 'runFailed',
+      error: 'syntax error: at or near "FORM"',
+      elapsedMs: 1,
+    });
     const { lastFrame } = render(<StatusLine state={failed} description="lake x" width={120} />);
     expect(lastFrame()).toContain('3 of >3 rows');
     expect(lastFrame()).toContain('✗ syntax error: at or near "FORM"');
@@ -44,13 +59,25 @@ describe('views', () => {
         width={120}
         height={12}
         dedupe={{
-          groups: [{ vehicleId: 'y1', timestamp: '2022-01-01 00:00:01+00', candidates: 2, conflicting: true, differing: "'occupancy_status'", timestampUs: 1 }],
+          groups: [
+            {
+              vehicleId: 'y1',
+              timestamp: '2022-01-01 00:00:01+00',
+              candidates: 2,
+              conflicting: true,
+              differing: "'occupancy_status'",
+              timestampUs: 1,
+            },
+          ],
           selected: 0,
           left: 0,
           candidates: {
             columns: ['kept', 'vehicle_id', 'occupancy_status'],
             types: ['BOOLEAN', 'VARCHAR', 'VARCHAR'],
-            rows: [['true', 'y1', 'FULL'], ['false', 'y1', 'EMPTY']],
+            rows: [
+              ['true', 'y1', 'FULL'],
+              ['false', 'y1', 'EMPTY'],
+            ],
             hasMore: false,
           },
         }}

@@ -59,7 +59,10 @@ describe('keyBindings', () => {
 
 describe('routeKey', () => {
   it('types into the editor, and the same letter sorts in the results', () => {
-    expect(routeKey('editor', undefined, decodeKey('s'))).toEqual({ type: 'editor', action: { type: 'insert', text: 's' } });
+    expect(routeKey('editor', undefined, decodeKey('s'))).toEqual({
+      type: 'editor',
+      action: { type: 'insert', text: 's' },
+    });
     expect(routeKey('results', undefined, decodeKey('s'))).toEqual({ type: 'effect', effect: 'sort' });
   });
   it('runs with F5 and Ctrl+J from any pane, cancels with Ctrl+C, quits with Ctrl+Q', () => {
@@ -71,8 +74,14 @@ describe('routeKey', () => {
     }
   });
   it('closes an overlay with Esc and keeps Tab from moving focus behind it', () => {
-    expect(routeKey('results', { kind: 'detail', scroll: 0 }, decodeKey('\x1b'))).toEqual({ type: 'app', action: { type: 'overlay' } });
+    expect(routeKey('results', { kind: 'detail', scroll: 0 }, decodeKey('\x1b'))).toEqual({
+      type: 'app',
+      action: { type: 'overlay' },
+    });
     expect(routeKey('results', { kind: 'help' }, decodeKey('\t'))).toEqual({ type: 'none' });
-    expect(routeKey('editor', undefined, decodeKey('\t'))).toEqual({ type: 'app', action: { type: 'focus', to: 'next' } });
+    expect(routeKey('editor', undefined, decodeKey('\t'))).toEqual({
+      type: 'app',
+      action: { type: 'focus', to: 'next' },
+    });
   });
 });

@@ -25,9 +25,17 @@ describe('queryPage against a real DuckDB', () => {
     expect(cursor.hasMore).toBe(false);
   });
   it('runs earlier statements and streams the last', async () => {
-    const cursor = await openQueryPage(db.connection, 'CREATE OR REPLACE TABLE t AS SELECT 1 AS "odd ""name"""; SELECT * FROM t', 10);
+    const cursor = await openQueryPage(
+      db.connection,
+      'CREATE OR REPLACE TABLE t AS SELECT 1 AS "odd ""name"""; SELECT * FROM t',
+      10,
+    );
     expect(cursor.columns).toEqual(['odd "name"']);
-    const sorted = await openQueryPage(db.connection, sortedQuery('SELECT * FROM t;', 'odd "name"', 'desc'), 10);
+    const sorted = await openQueryPage(
+      db.connection,
+      sortedQuery('SELECT * FROM t;', 'odd "name"', 'desc'),
+      10,
+    );
     expect(sorted.rows).toEqual([['1']]);
     const freq = await openQueryPage(db.connection, frequencyQuery('SELECT * FROM t', 'odd "name"'), 10);
     expect(freq.rows).toEqual([['1', '1', '100']]);
@@ -35,13 +43,19 @@ describe('queryPage against a real DuckDB', () => {
   it('is interrupted and the connection stays usable', async () => {
     const pending = openQueryPage(db.connection, 'SELECT count(*) FROM range(10000000000)', 10);
     setTimeout(() => interruptQueries([db.connection]), 200);
-    const err = await pending.then(() => undefined, (e: unknown) => e);
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isInterrupted(err)).toBe(true);
     const after = await openQueryPage(db.connection, 'SELECT 42', 1);
     expect(after.rows).toEqual([['42']]);
   });
   it('puts errors in plain words', async () => {
-    const err = await openQueryPage(db.connection, 'SELECT * FORM t', 1).then(() => undefined, (e: unknown) => e);
+    const err = await openQueryPage(db.connection, 'SELECT * FORM t', 1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(describeQueryError(err)).toMatch(/^syntax error: syntax error at or near "t" \(line 1\)$/);
   });
 });

@@ -9,18 +9,35 @@ let counter = 0;
  * tmux decides from the locale whether the terminal speaks UTF-8; CI may run with no LANG at all,
  * and then every box-drawing character and '○' would come back from capture-pane as '_'.
  */
-const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: process.env.TERM || 'xterm-256color' };
+const env = {
+  ...process.env,
+  LANG: 'C.UTF-8',
+  LC_ALL: 'C.UTF-8',
+  TERM: process.env.TERM || 'xterm-256color',
+};
 
 export class TmuxSession {
   readonly name = `rtlake-test-${process.pid}-${++counter}`;
 
   constructor(command: string, options: { width?: number; height?: number; cwd?: string } = {}) {
-    execFileSync('tmux', [
-      '-u', 'new-session', '-d', '-s', this.name, '-x', String(options.width ?? 120), '-y', String(options.height ?? 40),
-      ...(options.cwd ? ['-c', options.cwd] : []),
-      // Keep the pane after the app exits so the test can read what it left.
-      `${command}; echo "[exited $?]"; sleep 30`,
-    ], { env });
+    execFileSync(
+      'tmux',
+      [
+        '-u',
+        'new-session',
+        '-d',
+        '-s',
+        this.name,
+        '-x',
+        String(options.width ?? 120),
+        '-y',
+        String(options.height ?? 40),
+        ...(options.cwd ? ['-c', options.cwd] : []),
+        // Keep the pane after the app exits so the test can read what it left.
+        `${command}; echo "[exited $?]"; sleep 30`,
+      ],
+      { env },
+    );
   }
 
   /** Keys in tmux send-keys notation ('F5', 'C-c', 'Tab') or literal text with literal=true. */
@@ -33,12 +50,17 @@ export class TmuxSession {
   }
 
   /** Polls the screen until `test` holds; returns the screen and how long it took. */
-  async waitFor(test: (screen: string) => boolean, timeoutMs = 15_000, what = 'the screen'): Promise<{ screen: string; ms: number }> {
+  async waitFor(
+    test: (screen: string) => boolean,
+    timeoutMs = 15_000,
+    what = 'the screen',
+  ): Promise<{ screen: string; ms: number }> {
     const start = performance.now();
     for (;;) {
       const screen = this.screen();
       if (test(screen)) return { screen, ms: performance.now() - start };
-      if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`);
+      if (performance.now() - start > timeoutMs)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { hasTmux, TmuxSession } from './tmux.js';
 const node = process.execPath;
 const sample = join(repoRoot, 'src/demo/sample');
 
-if (!hasTmux) console.warn('tmux is not installed: skipping the workbench end-to-end tests (apt-get install tmux)');
+if (!hasTmux)
+  console.warn('tmux is not installed: skipping the workbench end-to-end tests (apt-get install tmux)');
 
 describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
   let dir: string;
@@ -47,7 +48,11 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     const sorted = await t.waitFor((s) => s.includes('sorted by n asc'), 10_000, 'the sort');
     expect(sorted.screen.indexOf('zz')).toBeLessThan(sorted.screen.indexOf('bus 42'));
     t.send(['e']);
-    const exported = await t.waitFor((s) => /exported 2 rows to rtlake-export-[\d-]+\.csv/.test(s), 10_000, 'the export');
+    const exported = await t.waitFor(
+      (s) => /exported 2 rows to rtlake-export-[\d-]+\.csv/.test(s),
+      10_000,
+      'the export',
+    );
     const file = /rtlake-export-[\d-]+\.csv/.exec(exported.screen)![0];
     expect(readFileSync(join(dir, file), 'utf8')).toBe('answer,n\nzz,1\nbus 42,7\n');
     t.send(['C-q']);
@@ -66,7 +71,11 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     t.send(['C-a']);
     t.send(['SELECT count(*) AS pings FROM vehicle_positions'], true);
     t.send(['C-j']);
-    const after = await t.waitFor((s) => /│pings\s*│\n│\s+\d+/.test(s) && s.includes("1 row"), 15_000, 'the next query');
+    const after = await t.waitFor(
+      (s) => /│pings\s*│\n│\s+\d+/.test(s) && s.includes('1 row'),
+      15_000,
+      'the next query',
+    );
     expect(after.screen).toContain('○ idle');
     t.send(['C-a']);
     t.send(['SELECT nope FROM vehicle_positions'], true);
@@ -82,7 +91,11 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     const t = open(`--lake ${lake} --source ${sample}`, { width: 200, height: 50 });
     await t.waitFor((s) => s.includes('○ idle'), 30_000, 'the app to start');
     t.send(['F2']);
-    const { screen } = await t.waitFor((s) => s.includes('✓ KEPT') && s.includes('⚠'), 15_000, 'the dedupe panel');
+    const { screen } = await t.waitFor(
+      (s) => s.includes('✓ KEPT') && s.includes('⚠'),
+      15_000,
+      'the dedupe panel',
+    );
     expect(screen).toMatch(/differs in .*occupancy_status/);
     expect(screen.indexOf('✓ KEPT')).toBeLessThan(screen.indexOf('dropped'));
     expect(screen).toContain('dropped');
@@ -109,9 +122,18 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     for (let i = 1; i <= 20; i++) {
       t.send([i % 5 === 0 ? 'PageDown' : 'Down']);
       const row = i <= 4 ? i + 1 : undefined;
-      const { ms } = await t.waitFor((s) => (row ? s.includes(`row ${row} col 1/3`) : /row \d+ col 1\/3/.test(s)), 5_000, `key ${i}`);
+      const { ms } = await t.waitFor(
+        (s) => (row ? s.includes(`row ${row} col 1/3`) : /row \d+ col 1\/3/.test(s)),
+        5_000,
+        `key ${i}`,
+      );
       outside.push(ms);
-      if (!row) await t.waitFor(() => readFileSync(log, 'utf8').trim().split('\n').length >= i, 5_000, 'the frame log');
+      if (!row)
+        await t.waitFor(
+          () => readFileSync(log, 'utf8').trim().split('\n').length >= i,
+          5_000,
+          'the frame log',
+        );
     }
     const c0 = performance.now();
     for (let i = 0; i < 5; i++) t.screen();

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocation, joinKey } from '../../src/location.js';
-import { addDays, daySources, daysBetween, keyTime, parseDay, renderLayout } from '../../src/pipeline/dayMode.js';
+import {
+  addDays,
+  daySources,
+  daysBetween,
+  keyTime,
+  parseDay,
+  renderLayout,
+} from '../../src/pipeline/dayMode.js';
 import { makeNameMatcher } from '../../src/pipeline/listInputs.js';
 import { renderSql } from '../../src/db/runSqlFile.js';
 import { SqlFragment, sqlString, sqlIdent, sqlStringList } from '../../src/db/sqlText.js';
@@ -11,9 +18,15 @@ import { UsageError } from '../../src/errors.js';
 describe('parseLocation', () => {
   it('keeps S3 prefixes exactly, colons included', () => {
     expect(parseLocation('s3://mbta-gtfs-s3/2021/09/06/2021-09-06T00:00:05Z_x', '--source')).toMatchObject({
-      kind: 's3', bucket: 'mbta-gtfs-s3', prefix: '2021/09/06/2021-09-06T00:00:05Z_x',
+      kind: 's3',
+      bucket: 'mbta-gtfs-s3',
+      prefix: '2021/09/06/2021-09-06T00:00:05Z_x',
     });
-    expect(parseLocation('s3://bucket', '--source')).toMatchObject({ kind: 's3', bucket: 'bucket', prefix: '' });
+    expect(parseLocation('s3://bucket', '--source')).toMatchObject({
+      kind: 's3',
+      bucket: 'bucket',
+      prefix: '',
+    });
   });
   it('rejects malformed URLs with a usage error naming the flag', () => {
     for (const bad of ['s3://', 's3://Bad_Bucket/x', 's3a://b/x', 'gs://b/x', '']) {
@@ -30,7 +43,9 @@ describe('parseLocation', () => {
 describe('glob on the file name', () => {
   const m = makeNameMatcher('*VehiclePositions*.json*');
   it('matches after the last slash only', () => {
-    expect(m('2021/09/06/2021-09-06T00:00:05Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz')).toBe(true);
+    expect(
+      m('2021/09/06/2021-09-06T00:00:05Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz'),
+    ).toBe(true);
     expect(m('VehiclePositions/2021/x_TripUpdates.json')).toBe(false);
     expect(m('2021/09/06/x_VehiclePositions.pb')).toBe(false);
   });
@@ -39,7 +54,9 @@ describe('glob on the file name', () => {
 describe('day mode', () => {
   it('reads both key time forms MBTA uses', () => {
     expect(keyTime('2021/09/06/2021-09-06T00:00:05Z_https_cdn')).toBe(Date.UTC(2021, 8, 6, 0, 0, 5) / 1000);
-    expect(keyTime('2019/12/12/2019-12-12T00_00_10_https___mbta')).toBe(Date.UTC(2019, 11, 12, 0, 0, 10) / 1000);
+    expect(keyTime('2019/12/12/2019-12-12T00_00_10_https___mbta')).toBe(
+      Date.UTC(2019, 11, 12, 0, 0, 10) / 1000,
+    );
     expect(keyTime('2019/12/12/no-time.json')).toBeNull();
   });
   it('validates dates and walks ranges across months', () => {
@@ -49,9 +66,16 @@ describe('day mode', () => {
     expect(renderLayout('YYYY/MM/DD/', parseDay('2021-09-06', 'd'))).toBe('2021/09/06/');
   });
   it('keeps neighbours only within the window around the day', () => {
-    const day = daySources([parseLocation('s3://bkt/root/', 's')], parseDay('2021-09-06', 'd'), 'YYYY/MM/DD/', 900);
+    const day = daySources(
+      [parseLocation('s3://bkt/root/', 's')],
+      parseDay('2021-09-06', 'd'),
+      'YYYY/MM/DD/',
+      900,
+    );
     expect(day.locations.map((l) => [l.location.uri, l.neighbour])).toEqual([
-      ['s3://bkt/root/2021/09/06/', false], ['s3://bkt/root/2021/09/05/', true], ['s3://bkt/root/2021/09/07/', true],
+      ['s3://bkt/root/2021/09/06/', false],
+      ['s3://bkt/root/2021/09/05/', true],
+      ['s3://bkt/root/2021/09/07/', true],
     ]);
     const loc = day.locations[1]!.location;
     expect(day.select(loc, '2021/09/05/2021-09-05T23:50:00Z_x', true)).toBe(true);
@@ -63,7 +87,7 @@ describe('day mode', () => {
 
 describe('SQL templates', () => {
   it('fills slots only with quoted fragments and ignores slots in comment lines', () => {
-    const sql = renderSql("-- reads {{file}}\nSELECT * FROM read_json({{file}}) WHERE x = {{v}}", {
+    const sql = renderSql('-- reads {{file}}\nSELECT * FROM read_json({{file}}) WHERE x = {{v}}', {
       file: sqlString("it's; DROP TABLE x; --\n"),
       v: sqlIdent('a"b'),
     });
@@ -90,8 +114,14 @@ describe('configuration', () => {
     expect(() => parseRule({ keep: 'newest' })).toThrow(/--keep/);
   });
   it('takes the endpoint from the flag, then AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL', () => {
-    expect(resolveConfig({ endpoint: 'http://flag:1' }, { AWS_ENDPOINT_URL_S3: 'http://s3:2' }).s3Settings.endpoint).toBe('http://flag:1');
-    expect(resolveConfig({}, { AWS_ENDPOINT_URL_S3: 'http://s3:2', AWS_ENDPOINT_URL: 'http://all:3' }).s3Settings.endpoint).toBe('http://s3:2');
+    expect(
+      resolveConfig({ endpoint: 'http://flag:1' }, { AWS_ENDPOINT_URL_S3: 'http://s3:2' }).s3Settings
+        .endpoint,
+    ).toBe('http://flag:1');
+    expect(
+      resolveConfig({}, { AWS_ENDPOINT_URL_S3: 'http://s3:2', AWS_ENDPOINT_URL: 'http://all:3' }).s3Settings
+        .endpoint,
+    ).toBe('http://s3:2');
     expect(resolveConfig({}, { AWS_ENDPOINT_URL: 'http://all:3' }).s3Settings.endpoint).toBe('http://all:3');
     expect(resolveConfig({}, {}).s3Settings.endpoint).toBeUndefined();
     expect(() => resolveConfig({ endpoint: 'ftp://x' }, {})).toThrow(UsageError);

@@ -13,13 +13,21 @@ export interface CatalogViewProps {
 }
 
 /** Tables and views, each followed by its columns and their types. */
-export const CatalogView = memo(function CatalogView({ entries, selected, focused, width, height }: CatalogViewProps) {
+export const CatalogView = memo(function CatalogView({
+  entries,
+  selected,
+  focused,
+  width,
+  height,
+}: CatalogViewProps) {
   const top = Math.max(0, Math.min(selected - Math.floor(height / 2), entries.length - height));
   const shown = entries.slice(top, top + height);
   if (entries.length === 0) {
     return (
       <Box width={width} height={height}>
-        <Text color={theme.dim} wrap="wrap">no tables or views yet</Text>
+        <Text color={theme.dim} wrap="wrap">
+          no tables or views yet
+        </Text>
       </Box>
     );
   }

@@ -20,10 +20,20 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
   const listWidth = Math.min(44, Math.max(24, Math.floor(width * 0.35)));
   const detailWidth = width - listWidth - 1;
   const listRows = height - 1;
-  const top = Math.max(0, Math.min(dedupe.selected - Math.floor(listRows / 2), dedupe.groups.length - listRows));
+  const top = Math.max(
+    0,
+    Math.min(dedupe.selected - Math.floor(listRows / 2), dedupe.groups.length - listRows),
+  );
   const groups = dedupe.groups.slice(top, top + listRows);
   const page = dedupe.candidates;
-  let detail: { key: string; label: string; cells: string[]; differs: boolean; header?: boolean; keptIndex?: number }[] = [];
+  let detail: {
+    key: string;
+    label: string;
+    cells: string[];
+    differs: boolean;
+    header?: boolean;
+    keptIndex?: number;
+  }[] = [];
   let candWidth = 0;
   let nameWidth = 0;
   if (page && page.rows.length > 0) {
@@ -31,7 +41,10 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
     const dataCols = page.columns.map((c, i) => ({ c, i })).filter((x) => x.i !== keptCol);
     nameWidth = Math.min(22, Math.max(...dataCols.map((x) => x.c.length)) + 1);
     const shown = page.rows.slice(dedupe.left);
-    candWidth = Math.max(12, Math.min(26, Math.floor((detailWidth - nameWidth) / Math.max(1, Math.min(shown.length, 3))) - 1));
+    candWidth = Math.max(
+      12,
+      Math.min(26, Math.floor((detailWidth - nameWidth) / Math.max(1, Math.min(shown.length, 3))) - 1),
+    );
     const kept = shown.map((r) => r[keptCol] === 'true');
     detail.push({
       key: 'h',
@@ -53,13 +66,20 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
     <Box width={width} height={height} flexDirection="row">
       <Box flexDirection="column" width={listWidth}>
         <Text bold color={theme.title} wrap="truncate">
-          {dedupe.groups.length >= 1000 ? `first ${dedupe.groups.length}` : dedupe.groups.length} duplicate groups (⚠ = values differ)
+          {dedupe.groups.length >= 1000 ? `first ${dedupe.groups.length}` : dedupe.groups.length} duplicate
+          groups (⚠ = values differ)
         </Text>
         {groups.map((grp, i) => {
           const sel = top + i === dedupe.selected;
           return (
-            <Text key={`${grp.vehicleId}-${grp.timestampUs}`} wrap="truncate" backgroundColor={sel ? theme.selectedRow : undefined}>
-              <Text color={grp.conflicting ? theme.conflicting : undefined}>{grp.conflicting ? '⚠' : ' '}</Text>
+            <Text
+              key={`${grp.vehicleId}-${grp.timestampUs}`}
+              wrap="truncate"
+              backgroundColor={sel ? theme.selectedRow : undefined}
+            >
+              <Text color={grp.conflicting ? theme.conflicting : undefined}>
+                {grp.conflicting ? '⚠' : ' '}
+              </Text>
               {fit(` ${grp.vehicleId} ${grp.timestamp.slice(0, 19)} ×${grp.candidates}`, listWidth - 1)}
             </Text>
           );
@@ -67,14 +87,20 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
       </Box>
       <Box flexDirection="column" width={detailWidth} marginLeft={1}>
         <Text wrap="truncate" color={theme.dim}>
-          {g ? `${g.vehicleId} @ ${g.timestamp}: ${g.conflicting ? `differs in ${g.differing}` : 'identical candidates'}. ` : ''}
+          {g
+            ? `${g.vehicleId} @ ${g.timestamp}: ${g.conflicting ? `differs in ${g.differing}` : 'identical candidates'}. `
+            : ''}
           {ruleText}
         </Text>
         {detail.map((d) => (
           <Text key={d.key} wrap="truncate" bold={d.header}>
             <Text color={d.differs ? theme.differs : theme.header}>{fit(d.label, nameWidth)}</Text>
             {d.cells.map((c, k) => (
-              <Text key={k} color={d.header && c.includes('KEPT') ? theme.kept : d.differs ? theme.differs : undefined} inverse={d.differs && !d.header}>
+              <Text
+                key={k}
+                color={d.header && c.includes('KEPT') ? theme.kept : d.differs ? theme.differs : undefined}
+                inverse={d.differs && !d.header}
+              >
                 {' '}
                 {fit(c, candWidth)}
               </Text>

@@ -24,22 +24,34 @@ export function DetailView({ result, row, col, scroll, width, height }: DetailVi
     const text = v === null ? nullText : v;
     const wrapped: string[] = [];
     for (const part of text.split('\n')) {
-      for (let i = 0; i < Math.max(1, part.length); i += valueWidth) wrapped.push(part.slice(i, i + valueWidth));
+      for (let i = 0; i < Math.max(1, part.length); i += valueWidth)
+        wrapped.push(part.slice(i, i + valueWidth));
     }
     wrapped.forEach((w, i) =>
-      lines.push({ key: `${c}-${i}`, name: i === 0 ? result.columns[c]! : '', value: w, isNull: v === null, selected: c === col }),
+      lines.push({
+        key: `${c}-${i}`,
+        name: i === 0 ? result.columns[c]! : '',
+        value: w,
+        isNull: v === null,
+        selected: c === col,
+      }),
     );
   }
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text color={theme.title} bold wrap="truncate">
-        record {row + 1} of {result.rows.length}{result.hasMore ? '+' : ''} · ←/→ other records · ↑/↓ scroll · Esc closes
+        record {row + 1} of {result.rows.length}
+        {result.hasMore ? '+' : ''} · ←/→ other records · ↑/↓ scroll · Esc closes
       </Text>
       {lines.slice(0, height - 1).map((l) => (
         <Text key={l.key} wrap="truncate">
-          <Text color={l.selected ? theme.borderFocused : theme.header} bold={l.selected}>{fit(l.name, nameWidth)}</Text>
+          <Text color={l.selected ? theme.borderFocused : theme.header} bold={l.selected}>
+            {fit(l.name, nameWidth)}
+          </Text>
           <Text> </Text>
-          <Text color={l.isNull ? theme.nullValue : undefined} inverse={l.selected}>{l.value}</Text>
+          <Text color={l.isNull ? theme.nullValue : undefined} inverse={l.selected}>
+            {l.value}
+          </Text>
         </Text>
       ))}
     </Box>

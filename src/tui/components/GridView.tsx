@@ -13,7 +13,8 @@ export interface GridViewProps {
   height: number;
 }
 
-const numeric = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+const numeric =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 /** The visible window of the result: header, then rows top..top+height-1, frozen first column. */
 export const GridView = memo(function GridView({ result, grid, focused, width, height }: GridViewProps) {
@@ -21,7 +22,9 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
     return (
       <Box width={width} height={height} flexDirection="column">
         <Text color={theme.dim}>No result yet. Write a query above and press F5 (or Ctrl+J).</Text>
-        <Text color={theme.dim}>Try: SELECT route_id, count(*) AS pings FROM vehicle_positions GROUP BY ALL ORDER BY pings DESC</Text>
+        <Text color={theme.dim}>
+          Try: SELECT route_id, count(*) AS pings FROM vehicle_positions GROUP BY ALL ORDER BY pings DESC
+        </Text>
       </Box>
     );
   }
@@ -33,8 +36,13 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
   const right = result.types.map((t) => numeric.test(t));
   const sep = (i: number) => (i === frozen - 1 ? '┃' : '│');
   const header = cols.map((c, i) => {
-    const arrow = result.sort?.column === result.columns[c] ? (result.sort?.direction === 'asc' ? '▲' : '▼') : '';
-    return { text: fit(result.columns[c]! + arrow, result.widths[c]!), sep: i < cols.length - 1 ? sep(c) : '', col: c };
+    const arrow =
+      result.sort?.column === result.columns[c] ? (result.sort?.direction === 'asc' ? '▲' : '▼') : '';
+    return {
+      text: fit(result.columns[c]! + arrow, result.widths[c]!),
+      sep: i < cols.length - 1 ? sep(c) : '',
+      col: c,
+    };
   });
   const bodyRows = Math.max(0, height - 1);
   const rows = result.rows.slice(grid.top, grid.top + bodyRows);
@@ -43,7 +51,11 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
     <Box width={width} height={height} flexDirection="column">
       <Text wrap="truncate" bold>
         {header.map((h) => (
-          <Text key={h.col} color={focused && h.col === grid.col ? theme.borderFocused : theme.header} underline={h.col === grid.col}>
+          <Text
+            key={h.col}
+            color={focused && h.col === grid.col ? theme.borderFocused : theme.header}
+            underline={h.col === grid.col}
+          >
             {h.text}
             <Text color={theme.frozenSeparator}>{h.sep}</Text>
           </Text>
@@ -73,9 +85,17 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
           <Text key={r} wrap="truncate" backgroundColor={selectedRow ? theme.selectedRow : undefined}>
             {segs.map((g, k) =>
               g.style === 'cell' ? (
-                <Text key={k} color={theme.cursorText} backgroundColor={focused ? theme.cursorBackground : theme.dim}>{g.text}</Text>
+                <Text
+                  key={k}
+                  color={theme.cursorText}
+                  backgroundColor={focused ? theme.cursorBackground : theme.dim}
+                >
+                  {g.text}
+                </Text>
               ) : g.style === 'null' ? (
-                <Text key={k} color={theme.nullValue}>{g.text}</Text>
+                <Text key={k} color={theme.nullValue}>
+                  {g.text}
+                </Text>
               ) : (
                 g.text
               ),

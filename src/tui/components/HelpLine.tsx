@@ -19,8 +19,10 @@ export const HelpLine = memo(function HelpLine({ scope, width }: { scope: Scope;
     <Text wrap="truncate">
       {parts.map((p, i) => (
         <Text key={i}>
-          <Text color={theme.key} bold>{p.key}</Text>
-          <Text> {p.label}  </Text>
+          <Text color={theme.key} bold>
+            {p.key}
+          </Text>
+          <Text> {p.label} </Text>
         </Text>
       ))}
     </Text>

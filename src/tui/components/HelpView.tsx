@@ -11,7 +11,11 @@ export function HelpView({ width, height }: { width: number; height: number }) {
   for (const scope of order) {
     lines.push({ key: scope, text: scope === 'global' ? 'anywhere' : scope, heading: true });
     for (const b of keyBindings.filter((x) => x.scope === scope)) {
-      lines.push({ key: `${scope}-${b.action}`, text: `${b.keys.map(displayKey).join(' ')}: ${b.label}`, heading: false });
+      lines.push({
+        key: `${scope}-${b.action}`,
+        text: `${b.keys.map(displayKey).join(' ')}: ${b.label}`,
+        heading: false,
+      });
     }
   }
   const rows = Math.max(1, height - 1);
@@ -19,7 +23,9 @@ export function HelpView({ width, height }: { width: number; height: number }) {
   const colWidth = Math.floor(width / columns);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold color={theme.title}>Keys (Esc closes)</Text>
+      <Text bold color={theme.title}>
+        Keys (Esc closes)
+      </Text>
       {Array.from({ length: Math.min(rows, lines.length) }, (_, r) => (
         <Text key={r} wrap="truncate">
           {Array.from({ length: columns }, (_, c) => {
