@@ -7,7 +7,7 @@ import type { DedupeRule } from '../pipeline/dedupeRule.js';
 import { parseLocations, parseRule, resolveConfig, type CommonFlags } from './config.js';
 import { addSourceFlags } from './ingestCommand.js';
 import { stderrReporter } from './stderrReporter.js';
-import { defaultGlob } from '../pipeline/listInputs.js';
+import { defaultGlob } from '../pipeline/ingest/listInputs.js';
 
 interface TuiFlags extends CommonFlags {
   lake?: string;
