@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { NoInputError, OutputError, QueryError, UsageError, oneLine } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
+import {
+  sql,
+  sqlIdentList,
+  sqlKeyword,
+  sqlString,
+  sqlStringList,
+  sqlUserExpression,
+  type SqlFragment,
+} from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
@@ -134,7 +142,7 @@ async function checkWhere(db: Database, where: string): Promise<SqlFragment> {
     );
   }
   // The user's text, placed verbatim: it has just been shown to be exactly one expression.
-  return new SqlFragment(`(\n${where}\n)`);
+  return sqlUserExpression(where);
 }
 
 /** --columns a,b: each must be a column of the lake; quoted as identifiers. */
@@ -190,7 +198,7 @@ async function writeExportFile(
 ): Promise<{ rows: number; columns: string[] }> {
   const db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
   try {
-    const where = options.where === undefined ? new SqlFragment('true') : await checkWhere(db, options.where);
+    const where = options.where === undefined ? sql`true` : await checkWhere(db, options.where);
     await runSqlFile(db.connection, '70_export_view', {
       files: sqlStringList(days.readable.map((p) => p.localPath!)),
       allowed: sqlStringList([`${join(days.lakeRoot, tableDir)}/`, `${workDir}/`]),
@@ -202,7 +210,7 @@ async function writeExportFile(
     options.reporter.stage(`exporting ${days.readable.length} day(s) to ${format}`);
     try {
       const result = await runSqlFile(db.connection, '73_export_copy', {
-        columns: new SqlFragment(columns.map((c) => sqlIdent(c).text).join(', ')),
+        columns: sqlIdentList(columns),
         where,
         file: sqlString(workFile),
         format: sqlKeyword(copyOptions[format], Object.values(copyOptions)),

@@ -6,7 +6,7 @@ import { runSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent, sqlString } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
-import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
+import { dedupeSlots, differingColumns, type DedupeRule } from './dedupeRule.js';
 import { loadArchive, type LoadSummary } from './ingest/loadArchive.js';
 import type { Reporter } from './reporter.js';
 import { tableDir } from './lakeLayout.js';
@@ -87,7 +87,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       '20_dedupe',
       dedupeSlots(options.rule, 'pings', 'vehicle_positions', 'VIEW'),
     );
-    await runSqlFile(db.connection, '50_views_source');
+    await runSqlFile(db.connection, '50_views_source', { differing_columns: differingColumns('p') });
     relations.push('vehicle_positions', 'pings', 'duplicate_groups');
     parts.push(
       `${run.summary.keys_loaded} files from ${options.sources.map((s) => s.uri).join(', ')} (${run.summary.rows_read} pings)`,

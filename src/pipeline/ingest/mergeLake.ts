@@ -4,7 +4,7 @@ import { OutputError, oneLine } from '../../errors.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlString, sqlStringList } from '../../db/sqlText.js';
 import type { Store } from '../../store/store.js';
-import { ruleSlots, type DedupeRule } from '../dedupeRule.js';
+import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
 import { partitionFile, partitionPath } from '../lakeLayout.js';
 import type { Reporter } from '../reporter.js';
 
@@ -57,7 +57,7 @@ export async function mergeLake(connection: DuckDBConnection, options: MergeOpti
     if (copy && !options.replace) merged.push(await checkPartition(connection, copy.path, options.out, rel));
   }
   if (merged.length > 0) await runSqlFile(connection, '35_lake_existing', { files: sqlStringList(merged) });
-  await runSqlFile(connection, '30_merge_lake', ruleSlots(options.rule));
+  await runSqlFile(connection, '30_merge_lake', { rule_window: ruleWindow(options.rule, 'merge_rank') });
   await runSqlFile(connection, '31_partition_changes');
   const changes = await readSqlFile(connection, '32_partition_report');
   const already = await readSqlFile(connection, '33_rows_already_in_lake');
