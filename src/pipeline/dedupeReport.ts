@@ -47,17 +47,20 @@ export async function dedupeReport(
 ): Promise<DedupeReport> {
   const vehicle = options.vehicle !== undefined ? sqlString(options.vehicle) : sql`NULL::VARCHAR`;
   const counts = (
-    await readSqlFile(connection, '52_dedupe_report', { vehicle, exact_grain_columns: grainColumns('exact') })
+    await readSqlFile(connection, 'dedupe/03_report_counts', {
+      vehicle,
+      exact_grain_columns: grainColumns('exact'),
+    })
   )[0]!;
-  const byColumn = await readSqlFile(connection, '53_conflicts_by_column', { vehicle });
-  const groups = await readSqlFile(connection, '54_example_groups', {
+  const byColumn = await readSqlFile(connection, 'dedupe/04_conflicts_by_column', { vehicle });
+  const groups = await readSqlFile(connection, 'dedupe/05_example_groups', {
     vehicle,
     limit: sqlInteger(options.examples ?? 3),
   });
   const examples: DedupeExample[] = [];
   for (const g of groups) {
     const differing = (g.differing_columns as string[] | null) ?? [];
-    const rows = await readSqlFile(connection, '55_group_candidates', {
+    const rows = await readSqlFile(connection, 'dedupe/06_group_candidates', {
       vehicle: sqlString(String(g.vehicle_id)),
       ts: sqlInteger(Number(g.ts_us)),
       rule_order: ruleOrderBy(rule, { alias: 'p' }),

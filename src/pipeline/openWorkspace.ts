@@ -84,10 +84,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     dispose = run.dispose;
     await runSqlFile(
       db.connection,
-      '20_dedupe',
+      'dedupe/01_vehicle_positions',
       dedupeSlots(options.rule, 'pings', 'vehicle_positions', 'VIEW'),
     );
-    await runSqlFile(db.connection, '50_views_source', { differing_columns: differingColumns('p') });
+    await runSqlFile(db.connection, 'dedupe/02_duplicate_groups', {
+      differing_columns: differingColumns('p'),
+    });
     relations.push('vehicle_positions', 'pings', 'duplicate_groups');
     parts.push(
       `${run.summary.keys_loaded} files from ${options.sources.map((s) => s.uri).join(', ')} (${run.summary.rows_read} pings)`,
@@ -108,7 +110,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       }
       const viewName = relations.length > 0 ? 'lake_vehicle_positions' : 'vehicle_positions';
       const glob = join(dir, '**', '*.parquet');
-      await runSqlFile(db.connection, '51_views_lake', { glob: sqlString(glob), view: sqlIdent(viewName) });
+      await runSqlFile(db.connection, 'lake/vehicle_positions', {
+        files: sqlString(glob),
+        view: sqlIdent(viewName),
+      });
       relations.push(viewName);
       parts.push(`lake ${options.lake.uri}`);
     }

@@ -151,7 +151,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (!options.everyRow) await finishKeptRows(db.connection, table, streamed.info.keptFiles);
-    const [stats] = await readSqlFile(db.connection, '25_run_stats', {
+    const [stats] = await readSqlFile(db.connection, 'ingest/08_distinct_pings', {
       input: sqlIdent(options.everyRow ? 'pings' : 'run_pings'),
       grain_columns: grainColumns(options.rule.grain),
     });

@@ -34,8 +34,8 @@ export async function finishKeptRows(
   table: FeedTable,
   keptFiles: readonly string[],
 ): Promise<void> {
-  if (keptFiles.length === 0) await runSqlFile(connection, table.sql.noRunPings);
-  else await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
+  if (keptFiles.length > 0)
+    await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
 }
 
 /** What a file that added no vehicle row is, from the table's checkFiles statement. */
@@ -103,7 +103,6 @@ async function runBatch(
   const perFile = await readSqlFile(connection, sql.batchCounts);
   const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
   if (several.size > 0) {
-    await connection.run('DROP TABLE IF EXISTS batch_kept');
     const rest = await runBatch(
       connection,
       files.filter((f) => !several.has(f.input.key)),

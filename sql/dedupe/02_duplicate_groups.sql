@@ -1,5 +1,5 @@
 -- Grain: the workbench's views over raw files loaded into pings (one row per flattened ping).
--- Reads: pings. Makes: vehicle_positions (sql/20_dedupe.sql, made by the caller first, as a view
+-- Reads: pings. Makes: vehicle_positions (sql/dedupe/01_vehicle_positions.sql, made by the caller first, as a view
 -- named vehicle_positions) and duplicate_groups: one row per (vehicle_id, timestamp) group with more
 -- than one candidate, its size, the kept row's lineage under the current rule, and the columns in
 -- which the candidates differ (the ones where the choice of row changes the data; {{differing_columns}}

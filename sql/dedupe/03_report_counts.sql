@@ -1,5 +1,5 @@
 -- Grain: one row: the dedupe report's counts for the pings in scope (all, or one vehicle).
--- Reads: pings, vehicle_positions, duplicate_groups (sql/50_views_source.sql), {{vehicle}} (NULL =
+-- Reads: pings, vehicle_positions, duplicate_groups (sql/dedupe/02_duplicate_groups.sql), {{vehicle}} (NULL =
 -- all vehicles). Makes: nothing. groups = distinct (vehicle_id, timestamp); rows_kept is what the
 -- current rule keeps (= groups under --dedupe key); rows_kept_exact is what --dedupe exact would keep.
 WITH scope AS (

@@ -1,5 +1,5 @@
 -- Grain: lake_kept has one row per ping kept in the day partitions this run touches, under the
--- dedupe rule (sql/20_dedupe.sql), chosen among the rows already in those partitions
+-- dedupe rule (sql/dedupe/01_vehicle_positions.sql), chosen among the rows already in those partitions
 -- (lake_existing) and this run's batch winners (run_pings).
 -- Reads: run_pings, lake_existing.
 -- Makes: merge_keys (every source key of both sides, ranked in VARCHAR order: merge_rank orders like
