@@ -139,10 +139,11 @@ export function zoomAt(
   const grid = viewGrid(view, cellsW, cellsH);
   const p = cellCentre(grid, x, y);
   const dlat = view.dlat / factor;
-  const dlon = dlat / cosLat(view.centerLat);
   const offX = (x + 0.5) * dotsPerCell.x - (cellsW * dotsPerCell.x) / 2;
   const offY = (y + 0.5) * dotsPerCell.y - (cellsH * dotsPerCell.y) / 2;
-  return { centerLat: p.lat + offY * dlat, centerLon: p.lon - offX * dlon, dlat };
+  const centerLat = p.lat + offY * dlat;
+  // The new centre's latitude sets the new width of a degree of longitude.
+  return { centerLat, centerLon: p.lon - offX * (dlat / cosLat(centerLat)), dlat };
 }
 
 /** Moves the view by whole cells (positive: east and south). */
