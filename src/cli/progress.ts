@@ -1,0 +1,159 @@
+import type { Reporter } from '../pipeline/reporter.js';
+import { setProgressEnd } from './runtime.js';
+
+/**
+ * Progress on stderr. On a terminal: one line per phase, redrawn in place, with a bar, done/total,
+ * rate and ETA when the phase has a total, a spinner and elapsed time when it has not; each phase's
+ * line is finished (newline) when the next starts and before results are printed. Off a terminal
+ * (CI logs, `2> file`): plain lines, a phase's start and then at most one every `plainEveryMs`, no
+ * carriage returns. --quiet gives the silent reporter; --verbose adds each phase's time.
+ */
+
+export interface ProgressOptions {
+  stream?: NodeJS.WriteStream;
+  verbose?: boolean;
+  /** Off a terminal, the least time between two progress lines of a phase. */
+  plainEveryMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export interface ProgressReporter extends Reporter {
+  /** Finishes the current line; the next output starts on a fresh one. */
+  end(): void;
+}
+
+const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return '';
+  return perSecond >= 10 ? `${n(Math.round(perSecond))}/s` : `${perSecond.toFixed(1)}/s`;
+}
+
+interface Phase {
+  name: string;
+  total?: number;
+  done: number;
+  started: number;
+}
+
+/** The text of a phase's line (without the bar when the width does not allow it). */
+export function phaseLine(phase: Phase, now: number, width: number, frame: number, final = false): string {
+  const elapsed = (now - phase.started) / 1000;
+  const label = `rtlake: ${phase.name}`;
+  if (phase.total === undefined || phase.total === 0) {
+    const count = phase.done > 0 ? ` ${n(phase.done)}` : '';
+    const head = final ? '✓' : spinner[frame % spinner.length]!;
+    return fit(`${label}${count}  ${head} ${formatDuration(elapsed)}`, width);
+  }
+  const ratio = Math.min(1, phase.done / phase.total);
+  const rate = elapsed > 0.2 ? phase.done / elapsed : 0;
+  const eta = rate > 0 && !final ? ` ETA ${formatDuration((phase.total - phase.done) / rate)}` : '';
+  const tail = ` ${n(phase.done)}/${n(phase.total)} ${String(Math.floor(ratio * 100)).padStart(3)}%${
+    formatRate(rate) ? ` ${formatRate(rate)}` : ''
+  }${final ? ` ${formatDuration(elapsed)}` : eta}`;
+  const room = width - label.length - tail.length - 4;
+  if (room < 8) return fit(`${label}${tail}`, width);
+  const barWidth = Math.min(30, room);
+  const filled = Math.round(ratio * barWidth);
+  return `${label} [${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}]${tail}`;
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+export function progressReporter(options: ProgressOptions = {}): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? Date.now;
+  const tty = Boolean(stream.isTTY);
+  const plainEvery = options.plainEveryMs ?? 5000;
+  let phase: Phase | undefined;
+  let drawn = false;
+  let lastDraw = 0;
+  let frame = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const width = () => Math.max(20, (stream.columns || 80) - 1);
+  const draw = (final = false) => {
+    if (!phase) return;
+    stream.write(`\r\x1b[2K${phaseLine(phase, now(), width(), frame, final)}`);
+    drawn = true;
+    lastDraw = now();
+  };
+  const closePhase = () => {
+    if (!phase) return;
+    if (tty) {
+      draw(true);
+      stream.write('\n');
+      drawn = false;
+    } else if (options.verbose) {
+      const total = phase.total !== undefined ? `${n(phase.done)}/${n(phase.total)}` : n(phase.done);
+      stream.write(`rtlake: ${phase.name}: ${total} in ${formatDuration((now() - phase.started) / 1000)}\n`);
+    }
+    phase = undefined;
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+  const line = (text: string) => {
+    if (tty && drawn) {
+      stream.write('\r\x1b[2K');
+      drawn = false;
+    }
+    stream.write(`${text}\n`);
+    if (tty && phase) draw();
+  };
+
+  const reporter: ProgressReporter = {
+    stage(name, total) {
+      closePhase();
+      phase = { name, done: 0, started: now(), ...(total !== undefined ? { total } : {}) };
+      if (tty) {
+        draw();
+        timer = setInterval(() => {
+          frame++;
+          draw();
+        }, 120);
+        timer.unref();
+      } else {
+        stream.write(`rtlake: ${name}${total !== undefined ? ` (${n(total)})` : ''}\n`);
+        lastDraw = now();
+      }
+    },
+    progress(done, total) {
+      if (!phase) return;
+      phase.done = done;
+      if (total !== undefined) phase.total = total;
+      const t = now();
+      if (tty) {
+        if (t - lastDraw >= 80 || done === phase.total) draw();
+      } else if (t - lastDraw >= plainEvery) {
+        const of = phase.total !== undefined ? `${n(done)}/${n(phase.total)}` : n(done);
+        const pct = phase.total ? ` (${Math.floor((done / phase.total) * 100)}%)` : '';
+        stream.write(`rtlake: ${phase.name} ${of}${pct}\n`);
+        lastDraw = t;
+      }
+    },
+    info(message) {
+      line(`rtlake: ${message}`);
+    },
+    warn(message) {
+      line(`rtlake: warning: ${message}`);
+    },
+    end() {
+      closePhase();
+    },
+  };
+  setProgressEnd(() => reporter.end());
+  return reporter;
+}
