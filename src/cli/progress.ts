@@ -51,10 +51,12 @@ interface Phase {
 export function phaseLine(phase: Phase, now: number, width: number, frame: number, final = false): string {
   const elapsed = (now - phase.started) / 1000;
   const label = `rtlake: ${phase.name}`;
-  if (phase.total === undefined || phase.total === 0) {
+  // A phase that ends without counting up (merging, say) ends as a tick, not as "0/5 0%".
+  if (phase.total === undefined || phase.total === 0 || (final && phase.done < phase.total)) {
+    const of = phase.total !== undefined && phase.done < phase.total ? ` (${n(phase.total)})` : '';
     const count = phase.done > 0 ? ` ${n(phase.done)}` : '';
     const head = final ? '✓' : spinner[frame % spinner.length]!;
-    return fit(`${label}${count}  ${head} ${formatDuration(elapsed)}`, width);
+    return fit(`${label}${of || count}  ${head} ${formatDuration(elapsed)}`, width);
   }
   const ratio = Math.min(1, phase.done / phase.total);
   const rate = elapsed > 0.2 ? phase.done / elapsed : 0;
