@@ -19,6 +19,11 @@ export interface ProgressOptions {
 }
 
 export interface ProgressReporter extends Reporter {
+  /** Objects listed so far (the stages call it per page). */
+  keysListed(listed: number): void;
+  /** One archive object is ready to load. */
+  fileFetched(key: string, bytes: number): void;
+  filesLoaded(keys: readonly string[]): void;
   /** Finishes the current line; the next output starts on a fresh one. */
   end(): void;
 }
@@ -45,6 +50,10 @@ interface Phase {
   total?: number;
   done: number;
   started: number;
+  /** What a count without a total is of ("keys found"). */
+  unit?: string;
+  /** Files fetched so far, when the stages report each one (fetching runs ahead of loading). */
+  fetched?: { count: number; bytes: number };
 }
 
 /** The text of a phase's line (without the bar when the width does not allow it). */
@@ -54,7 +63,7 @@ export function phaseLine(phase: Phase, now: number, width: number, frame: numbe
   // A phase that ends without counting up (merging, say) ends as a tick, not as "0/5 0%".
   if (phase.total === undefined || phase.total === 0 || (final && phase.done < phase.total)) {
     const of = phase.total !== undefined && phase.done < phase.total ? ` (${n(phase.total)})` : '';
-    const count = phase.done > 0 ? ` ${n(phase.done)}` : '';
+    const count = phase.done > 0 ? ` ${n(phase.done)}${phase.unit ? ` ${phase.unit}` : ''}` : '';
     const head = final ? '✓' : spinner[frame % spinner.length]!;
     return fit(`${label}${of || count}  ${head} ${formatDuration(elapsed)}`, width);
   }
@@ -63,12 +72,22 @@ export function phaseLine(phase: Phase, now: number, width: number, frame: numbe
   const eta = rate > 0 && !final ? ` ETA ${formatDuration((phase.total - phase.done) / rate)}` : '';
   const tail = ` ${n(phase.done)}/${n(phase.total)} ${String(Math.floor(ratio * 100)).padStart(3)}%${
     formatRate(rate) ? ` ${formatRate(rate)}` : ''
-  }${final ? ` ${formatDuration(elapsed)}` : eta}`;
+  }${final ? ` ${formatDuration(elapsed)}` : eta}${phase.unit ? ` ${phase.unit}` : ''}`;
   const room = width - label.length - tail.length - 4;
   if (room < 8) return fit(`${label}${tail}`, width);
   const barWidth = Math.min(30, room);
   const filled = Math.round(ratio * barWidth);
   return `${label} [${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}]${tail}`;
+}
+
+/** A phase's lines: with per-file fetch events, a fetching bar above the loading one. */
+function phaseLines(phase: Phase, now: number, width: number, frame: number, final: boolean): string[] {
+  if (!phase.fetched || phase.total === undefined) return [phaseLine(phase, now, width, frame, final)];
+  const mb = `${(phase.fetched.bytes / 1e6).toFixed(1)} MB`;
+  return [
+    phaseLine({ ...phase, name: 'fetching', done: phase.fetched.count, unit: mb }, now, width, frame, final),
+    phaseLine({ ...phase, name: 'loading' }, now, width, frame, final),
+  ];
 }
 
 function fit(text: string, width: number): string {
@@ -81,16 +100,34 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
   const tty = Boolean(stream.isTTY);
   const plainEvery = options.plainEveryMs ?? 5000;
   let phase: Phase | undefined;
-  let drawn = false;
+  let drawnLines = 0;
   let lastDraw = 0;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
 
   const width = () => Math.max(20, (stream.columns || 80) - 1);
+  /** Back to the start of the block drawn last, clearing it. */
+  const erase = () => {
+    if (drawnLines === 0) return;
+    stream.write(`\r${drawnLines > 1 ? `\x1b[${drawnLines - 1}A` : ''}\x1b[0J`);
+    drawnLines = 0;
+  };
   const draw = (final = false) => {
     if (!phase) return;
-    stream.write(`\r\x1b[2K${phaseLine(phase, now(), width(), frame, final)}`);
-    drawn = true;
+    const lines = phaseLines(phase, now(), width(), frame, final);
+    erase();
+    stream.write(lines.join('\n'));
+    drawnLines = lines.length;
+    lastDraw = now();
+  };
+  const plain = () => {
+    if (!phase) return;
+    const of = phase.total !== undefined ? `${n(phase.done)}/${n(phase.total)}` : n(phase.done);
+    const pct = phase.total ? ` (${Math.floor((phase.done / phase.total) * 100)}%)` : '';
+    const fetched = phase.fetched ? `, ${n(phase.fetched.count)} fetched` : '';
+    stream.write(
+      `rtlake: ${phase.name} ${of}${phase.unit && !phase.total ? ` ${phase.unit}` : ''}${pct}${fetched}\n`,
+    );
     lastDraw = now();
   };
   const closePhase = () => {
@@ -98,7 +135,7 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
     if (tty) {
       draw(true);
       stream.write('\n');
-      drawn = false;
+      drawnLines = 0;
     } else if (options.verbose) {
       const total = phase.total !== undefined ? `${n(phase.done)}/${n(phase.total)}` : n(phase.done);
       stream.write(`rtlake: ${phase.name}: ${total} in ${formatDuration((now() - phase.started) / 1000)}\n`);
@@ -108,12 +145,15 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
     timer = undefined;
   };
   const line = (text: string) => {
-    if (tty && drawn) {
-      stream.write('\r\x1b[2K');
-      drawn = false;
-    }
+    if (tty) erase();
     stream.write(`${text}\n`);
     if (tty && phase) draw();
+  };
+  const update = (force: boolean) => {
+    const t = now();
+    if (tty) {
+      if (force || t - lastDraw >= 80) draw();
+    } else if (t - lastDraw >= plainEvery) plain();
   };
 
   const reporter: ProgressReporter = {
@@ -136,16 +176,22 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
       if (!phase) return;
       phase.done = done;
       if (total !== undefined) phase.total = total;
-      const t = now();
-      if (tty) {
-        if (t - lastDraw >= 80 || done === phase.total) draw();
-      } else if (t - lastDraw >= plainEvery) {
-        const of = phase.total !== undefined ? `${n(done)}/${n(phase.total)}` : n(done);
-        const pct = phase.total ? ` (${Math.floor((done / phase.total) * 100)}%)` : '';
-        stream.write(`rtlake: ${phase.name} ${of}${pct}\n`);
-        lastDraw = t;
-      }
+      update(done === phase.total);
     },
+    keysListed(listed) {
+      if (!phase || !phase.name.startsWith('listing')) reporter.stage('listing');
+      phase!.done = listed;
+      phase!.unit = 'keys found';
+      update(false);
+    },
+    fileFetched(_key, bytes) {
+      if (!phase || phase.total === undefined) return;
+      phase.fetched ??= { count: 0, bytes: 0 };
+      phase.fetched.count++;
+      phase.fetched.bytes += bytes;
+      update(phase.fetched.count === phase.total);
+    },
+    filesLoaded() {},
     info(message) {
       line(`rtlake: ${message}`);
     },

@@ -74,12 +74,42 @@ describe('progress on a terminal', () => {
     p.stage('fetching', 400);
     t += 2000;
     p.progress(100, 400);
-    const drawn = text().split('\r\x1b[2K').at(-1)!;
+    const drawn = text()
+      .split(/\r(?:\x1b\[\d+A)?\x1b\[0J/)
+      .at(-1)!;
     // 100 files in 2 s: 50/s, 300 to go: 6 s.
     expect(drawn).toMatch(/^rtlake: fetching \[█{8}░{22}\] 100\/400 +25% 50\/s ETA 6s$/);
     expect(text()).toMatch(/rtlake: listing s3:\/\/b\/p 1,500 +✓ 1s\n/);
     p.end();
     expect(text().endsWith('\n')).toBe(true);
+  });
+
+  it('keys found while listing; with per-file fetch events a fetching bar above the loading one', () => {
+    let t = 0;
+    const { stream, text } = recorder(true, 120);
+    const p = progressReporter({ stream, now: () => t });
+    const last = () =>
+      text()
+        .split(/\r(?:\x1b\[\d+A)?\x1b\[0J/)
+        .at(-1)!;
+    p.keysListed(1000);
+    t += 500;
+    p.keysListed(2000);
+    expect(last()).toMatch(/^rtlake: listing 2,000 keys found +⠋ 1s$/);
+    p.stage('fetching and loading', 2000);
+    t += 3900;
+    for (let i = 0; i < 800; i++) p.fileFetched(`k${i}`, 10_000);
+    t += 100; // past the redraw throttle: this draw is the one read below
+    p.progress(200, 2000);
+    const [fetching, loading] = last().split('\n');
+    // 800 files in 4 s: 200/s, 1,200 to go: 6 s; 200 loaded: 50/s, 1,800 to go: 36 s.
+    expect(fetching).toMatch(/^rtlake: fetching \[█{12}░{18}\] 800\/2,000 +40% 200\/s ETA 6s 8\.0 MB$/);
+    expect(loading).toMatch(/^rtlake: loading \[█{3}░{27}\] 200\/2,000 +10% 50\/s ETA 36s$/);
+    // Redrawing goes back up over both lines.
+    t += 100;
+    p.progress(300, 2000);
+    expect(text()).toMatch(/\r\x1b\[1A\x1b\[0J[^\r]*300\/2,000/);
+    p.end();
   });
 
   it.skipIf(!hasTmux)(
