@@ -24,22 +24,34 @@ export interface RetryCounter {
   onRetry(fault: unknown): void;
 }
 
+/** Counts retries for a run's summary; every store of one storage shares one. */
+export class RetryTally implements RetryCounter {
+  count = 0;
+  onRetry(): void {
+    this.count++;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `attempt` until it succeeds, throws a non-transient error, or the attempts are used up
- * (then the last transient fault is thrown). `isTransient` decides which errors are retried.
+ * (then the last transient fault is thrown). `isTransient` decides which errors are retried. Once
+ * `signal` is aborted nothing is retried: its reason is thrown.
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
   isTransient: (err: unknown) => boolean,
   policy: RetryPolicy = defaultRetryPolicy,
   counter?: RetryCounter,
+  signal?: AbortSignal,
 ): Promise<T> {
   for (let i = 1; ; i++) {
+    signal?.throwIfAborted();
     try {
       return await attempt();
     } catch (err) {
+      signal?.throwIfAborted();
       if (i >= policy.attempts || !isTransient(err)) throw err;
       counter?.onRetry(err);
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (i - 1));

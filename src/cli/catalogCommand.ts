@@ -17,6 +17,7 @@ import {
   type S3Flags,
 } from './flags.js';
 import type { Io } from './program.js';
+import type { Store } from '../store/store.js';
 
 export type LakeFlags = S3Flags & JsonFlag & GlobalFlags & { lake?: string };
 
@@ -46,23 +47,19 @@ export function lakeContext(flags: LakeFlags): {
     lake,
     config,
     stage: {
-      lake,
+      lake: config.storage.open(lake),
       cacheDir: config.cacheDir,
       concurrency: config.concurrency,
       reporter: reporterFor(flags),
-      s3: config.s3,
-      ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
     },
   };
 }
 
 interface LakeStageOptions {
-  lake: Location;
+  lake: Store;
   cacheDir: string;
   concurrency: number;
   reporter: Reporter;
-  s3: ResolvedConfig['s3'];
-  endpoint?: string;
 }
 
 /** --years 2019,2030: the range of years Athena projects. */

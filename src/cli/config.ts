@@ -1,4 +1,3 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, type Command, type Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -7,7 +6,8 @@ import { parse as parseToml } from 'smol-toml';
 import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import type { DedupeGrain, DedupeRule, Keep } from '../pipeline/dedupeRule.js';
-import { makeS3Client, type S3Settings } from '../s3/s3Client.js';
+import type { S3Settings } from '../s3/s3Client.js';
+import { makeStorage, type Storage } from '../store/openStore.js';
 import { collect, defaults, type S3Flags } from './flags.js';
 
 /**
@@ -193,9 +193,9 @@ function isRepeatable(option: Option): boolean {
 
 /** Resolved once at start-up and passed down explicitly. */
 export interface ResolvedConfig {
-  s3Settings: S3Settings & { signRequest?: false; requestPayer?: 'requester' };
-  /** Lazily made, one per run. */
-  s3: () => S3Client;
+  s3Settings: S3Settings;
+  /** Opens archives and lakes; one S3 client (made on first use) and one retry counter per run. */
+  storage: Storage;
   concurrency: number;
   cacheDir: string;
 }
@@ -206,7 +206,7 @@ export function resolveConfig(flags: Partial<S3Flags>): ResolvedConfig {
     throw new UsageError(`endpoint "${endpoint}" must be an http:// or https:// URL`);
   }
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const s3Settings: ResolvedConfig['s3Settings'] = {
+  const s3Settings: S3Settings = {
     ...(endpoint ? { endpoint } : {}),
     ...(region ? { region } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),
@@ -214,11 +214,10 @@ export function resolveConfig(flags: Partial<S3Flags>): ResolvedConfig {
     ...(flags.requestPayer ? { requestPayer: flags.requestPayer } : {}),
     maxAttempts: 1, // rtlake retries itself, counting each retry for the summary
   };
-  let client: S3Client | undefined;
   const cacheDir = flags.cacheDir ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rtlake');
   return {
     s3Settings,
-    s3: () => (client ??= makeS3Client(s3Settings)),
+    storage: makeStorage({ s3: s3Settings }),
     concurrency: flags.concurrency ?? defaults.concurrency,
     cacheDir,
   };

@@ -80,15 +80,13 @@ export function registerDedupe(program: Command, io: Io): void {
       const config = resolveConfig(flags);
       const rule = parseRule(flags);
       const workspace = await openWorkspace({
-        sources: parseLocations(flags.source, '--source'),
+        sources: parseLocations(flags.source, '--source').map((l) => config.storage.open(l)),
         glob: flags.glob,
         rule,
         concurrency: config.concurrency,
         cacheDir: config.cacheDir,
         maxObjectSize: flags.maxObjectSize,
         reporter: reporterFor(flags, flags.json),
-        s3: config.s3,
-        ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
       });
       const stopInterrupt = onInterrupt(() => workspace.db.connection.interrupt());
       try {

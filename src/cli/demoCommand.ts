@@ -16,6 +16,7 @@ import {
 } from './flags.js';
 import { formatIngestSummary } from './printSummary.js';
 import type { Io } from './program.js';
+import { runSignal } from './runtime.js';
 
 /** The real MBTA sample bundled with rtlake (see src/demo/buildSample.mjs). */
 export const demoSampleDir = fileURLToPath(new URL('../../src/demo/sample/', import.meta.url));
@@ -32,8 +33,8 @@ export function registerDemo(program: Command, io: Io): void {
     const config = resolveConfig(flags);
     const out = parseLocation(flags.out, '--out');
     const summary = await ingest({
-      sources: [parseLocation(demoSampleDir, '--source')],
-      out,
+      sources: [config.storage.open(parseLocation(demoSampleDir, '--source'))],
+      out: config.storage.open(out),
       glob: defaults.glob,
       rule: parseRule(flags),
       concurrency: config.concurrency,
@@ -41,8 +42,7 @@ export function registerDemo(program: Command, io: Io): void {
       maxObjectSize: defaults.maxObjectSize,
       strict: false,
       reporter: reporterFor(flags, flags.json),
-      s3: config.s3,
-      ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
+      signal: runSignal,
     });
     if (flags.json) {
       await io.stdout(JSON.stringify(summary, null, 2));

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultLayout } from '../pipeline/dayMode.js';
-import { defaultGlob } from '../pipeline/listInputs.js';
+import { defaultGlob } from '../pipeline/ingest/listInputs.js';
 
 /**
  * Every command-line flag rtlake has, each written once: its name, help, default and validator. A

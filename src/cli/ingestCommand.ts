@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { stat } from 'node:fs/promises';
 import { PartialFailureError, UsageError } from '../errors.js';
-import { parseLocation, type Location } from '../location.js';
+import { parseLocation } from '../location.js';
+import type { Store } from '../store/store.js';
 import { daysBetween, formatDay, parseDay, type Day } from '../pipeline/dayMode.js';
 import { ingest } from '../pipeline/ingest.js';
 import { parseLocations, parseRule, required, resolveConfig } from './config.js';
@@ -26,17 +26,12 @@ import {
 } from './flags.js';
 import { formatIngestSummary } from './printSummary.js';
 import type { Io } from './program.js';
+import { runSignal } from './runtime.js';
 
 /** Day mode lists dated folders under each root: a missing local root is a usage error, not an empty day. */
-export async function checkRootsExist(sources: Location[]): Promise<void> {
+export async function checkRootsExist(sources: Store[]): Promise<void> {
   for (const s of sources) {
-    if (
-      s.kind === 'local' &&
-      !(await stat(s.path).then(
-        (i) => i.isDirectory(),
-        () => false,
-      ))
-    ) {
+    if ((await s.probeRoot()) !== 'folder') {
       throw new UsageError(`source folder ${s.uri} does not exist`);
     }
   }
@@ -113,8 +108,8 @@ export function registerIngest(program: Command, io: Io): void {
   addJsonFlag(cmd);
   cmd.action(async (flags: IngestFlags) => {
     const config = resolveConfig(flags);
-    const sources = parseLocations(flags.source, '--source');
-    const out = parseLocation(flags.out!, '--out');
+    const sources = parseLocations(flags.source, '--source').map((l) => config.storage.open(l));
+    const out = config.storage.open(parseLocation(flags.out!, '--out'));
     const days = resolveDays(flags);
     if (days) await checkRootsExist(sources);
     const reporter = reporterFor(flags);
@@ -134,8 +129,7 @@ export function registerIngest(program: Command, io: Io): void {
             maxObjectSize: flags.maxObjectSize,
             strict: Boolean(flags.strict),
             reporter,
-            s3: config.s3,
-            ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
+            signal: runSignal,
             ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
             ...(flags.threads ? { threads: flags.threads } : {}),
             batchFiles: flags.batchFiles,

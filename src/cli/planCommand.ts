@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { NoInputError } from '../errors.js';
 import { parseLocation } from '../location.js';
 import { daySources, formatDay } from '../pipeline/dayMode.js';
-import { listInputs } from '../pipeline/listInputs.js';
+import { listInputs } from '../pipeline/ingest/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseLocations, required, resolveConfig } from './config.js';
 import {
@@ -57,9 +57,10 @@ export function registerPlan(program: Command, io: Io): void {
   cmd.action(async (flags: PlanFlags) => {
     const sources = parseLocations(flags.source, '--source');
     const days = resolveDays(flags)!;
-    await checkRootsExist(sources);
-    if (!flags.out.startsWith('s3://BUCKET')) parseLocation(flags.out, '--out');
     const config = resolveConfig(flags);
+    const stores = sources.map((l) => config.storage.open(l));
+    await checkRootsExist(stores);
+    if (!flags.out.startsWith('s3://BUCKET')) parseLocation(flags.out, '--out');
     const jobs: PlannedJob[] = [];
     for (const [index, day] of days.entries()) {
       const args = [
@@ -81,10 +82,9 @@ export function registerPlan(program: Command, io: Io): void {
       };
       if (flags.count) {
         try {
-          const listing = await listInputs(sources, flags.glob, config.s3, {
+          const listing = await listInputs(stores, flags.glob, {
             reporter: silentReporter,
-            day: daySources(sources, day, flags.layout, flags.window * 60),
-            ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
+            day: daySources(stores, day, flags.layout, flags.window * 60),
           });
           job.keys = listing.inputs.length;
           job.bytes = listing.inputs.reduce((n, i) => n + i.size, 0);

@@ -117,16 +117,16 @@ export function registerQuery(program: Command, _io: Io): void {
     if (statements.length === 0) throw new UsageError('the SQL is empty');
     const config = resolveConfig(flags);
     const workspace = await openWorkspace({
-      ...(flags.lake ? { lake: parseLocation(flags.lake, '--lake') } : {}),
-      ...(flags.source?.length ? { sources: flags.source.map((s) => parseLocation(s, '--source')) } : {}),
+      ...(flags.lake ? { lake: config.storage.open(parseLocation(flags.lake, '--lake')) } : {}),
+      ...(flags.source?.length
+        ? { sources: flags.source.map((s) => config.storage.open(parseLocation(s, '--source'))) }
+        : {}),
       glob: flags.glob,
       rule: parseRule(flags),
       concurrency: config.concurrency,
       cacheDir: config.cacheDir,
       maxObjectSize: flags.maxObjectSize,
       reporter: reporterFor(flags),
-      s3: config.s3,
-      ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
     });
     const connection = workspace.db.connection;
     const stopInterrupt = onInterrupt(() => connection.interrupt());

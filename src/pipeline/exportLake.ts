@@ -1,18 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
-import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { NoInputError, OutputError, QueryError, RtlakeError, UsageError, oneLine } from '../errors.js';
-import { joinKey, type Location } from '../location.js';
+import { join } from 'node:path';
+import { NoInputError, OutputError, QueryError, UsageError, oneLine } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
-import { putObjectFile } from '../s3/putObjectFile.js';
-import { describeS3Error } from '../s3/s3Errors.js';
+import type { Store } from '../store/store.js';
 import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
-import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakeAccess } from './catalogLakeFiles.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './writeLake.js';
+import { tableDir } from './lakeLayout.js';
 import { copyOptions as sharedCopyOptions } from '../db/exportQuery.js';
 
 export const exportFormats = ['parquet', 'csv', 'jsonl'] as const;
@@ -32,16 +30,22 @@ const copyOptions: Record<ExportFormat, string> = {
   jsonl: sharedCopyOptions.jsonl,
 };
 
+const contentTypes: Record<ExportFormat, string> = {
+  parquet: 'application/vnd.apache.parquet',
+  csv: 'text/csv',
+  jsonl: 'application/x-ndjson',
+};
+
 /** The lake's partition columns: in the folder names, left out of an export unless asked for. */
 const partitionColumns = ['year', 'month', 'day'];
 
-export interface ExportOptions extends LakeAccess {
-  lake: Location;
+export interface ExportOptions {
+  lake: Store;
   /** First and last UTC day, YYYY-MM-DD, inclusive. Omitted: the lake's first / last day. */
   from?: string;
   to?: string;
   /** A folder or s3:// prefix (the file is named after the days), or a file name ending in the format's extension. */
-  destination: Location;
+  destination: Store;
   /** Omitted: from the destination's extension, else parquet. */
   format?: ExportFormat;
   /** A SQL expression over the columns of vehicle_positions (user SQL, run in a sandboxed session). */
@@ -73,12 +77,10 @@ export function parseDay(text: string, flag: string): string {
 }
 
 function formatOf(
-  destination: Location,
+  destination: Store,
   format: ExportFormat | undefined,
 ): { format: ExportFormat; isFile: boolean } {
-  const name = (
-    destination.kind === 'local' ? basename(destination.path) : basename(destination.prefix)
-  ).toLowerCase();
+  const name = destination.name.toLowerCase();
   const byName = exportFormats.find((f) => extensions[f].some((e) => name.endsWith(e)));
   if (byName && format && byName !== format) {
     throw new UsageError(
@@ -150,20 +152,16 @@ function chooseColumns(available: string[], requested: string[] | undefined): st
   return requested.map((c) => byLower.get(c.toLowerCase())!);
 }
 
-/**
- * Exports some UTC days of the lake to one Parquet, CSV or JSON-lines file, in a folder or on S3.
- * Only the day partitions in the range are listed, fetched and read. The file appears whole or not
- * at all (written aside, then renamed or uploaded in one PUT).
- */
-export async function exportLake(options: ExportOptions): Promise<ExportSummary> {
-  const started = Date.now();
-  const { lake, reporter, destination } = options;
-  const { format, isFile } = formatOf(destination, options.format);
+/** The partitions of the chosen days, as local files (an S3 lake's are copied first). */
+async function readableDays(
+  options: ExportOptions,
+): Promise<{ from: string; to: string; readable: LakePartition[]; lakeRoot: string }> {
+  const { lake } = options;
   if (options.from && options.to && options.from > options.to) {
     throw new UsageError(`--from ${options.from} is after --to ${options.to}`);
   }
-  reporter.stage('listing the lake');
-  const all = await listLakePartitions(lake, options);
+  options.reporter.stage('listing the lake');
+  const all = await listLakePartitions(lake);
   if (all.length === 0) {
     throw new NoInputError(
       `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
@@ -177,32 +175,33 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       `the lake ${lake.uri} has no day from ${from} to ${to} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
     );
   }
-  const lakeRoot = lake.kind === 'local' ? lake.path : lakeCopyDir(options.cacheDir, lake, options.endpoint);
+  const lakeRoot = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
   const readable = (await syncLakeCopy(chosen, lakeRoot, { ...options, prune: false })).partitions;
   if (readable.length === 0)
     throw new NoInputError(`every chosen day of ${lake.uri} disappeared while it was read`);
+  return { from, to, readable, lakeRoot };
+}
 
-  const span = from === to ? from : `${from}_${to}`;
-  const fileName = isFile
-    ? basename(destination.kind === 'local' ? destination.path : destination.prefix)
-    : `vehicle_positions_${span}${extensions[format][0]}`;
-  const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
-  const workFile = join(workDir, fileName);
-  let db: Database | undefined;
+/** Writes the chosen rows and columns to `workFile` in a session that can read only those days. */
+async function writeExportFile(
+  options: ExportOptions,
+  days: { readable: LakePartition[]; lakeRoot: string; span: string },
+  format: ExportFormat,
+  workDir: string,
+  workFile: string,
+): Promise<{ rows: number; columns: string[] }> {
+  const db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
   try {
-    db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
     const where = options.where === undefined ? new SqlFragment('true') : await checkWhere(db, options.where);
     await runSqlFile(db.connection, '70_export_view', {
-      files: sqlStringList(readable.map((p) => p.localPath!)),
-      allowed: sqlStringList([`${join(lakeRoot, tableDir)}/`, `${workDir}/`]),
+      files: sqlStringList(days.readable.map((p) => p.localPath!)),
+      allowed: sqlStringList([`${join(days.lakeRoot, tableDir)}/`, `${workDir}/`]),
     });
     const available = (await readSqlFile(db.connection, '71_export_columns')).map((r) =>
       String(r.column_name),
     );
     const columns = chooseColumns(available, options.columns);
-
-    reporter.stage(`exporting ${readable.length} day(s) to ${format}`);
-    let rows: number;
+    options.reporter.stage(`exporting ${days.readable.length} day(s) to ${format}`);
     try {
       const result = await runSqlFile(db.connection, '73_export_copy', {
         columns: new SqlFragment(columns.map((c) => sqlIdent(c).text).join(', ')),
@@ -210,44 +209,46 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
         file: sqlString(workFile),
         format: sqlKeyword(copyOptions[format], Object.values(copyOptions)),
       });
-      rows = Number(result.rowsChanged);
+      return { rows: Number(result.rowsChanged), columns };
     } catch (err) {
       if (options.where !== undefined)
         throw new QueryError(`--where failed: ${oneLine(err)}`, { cause: err });
-      throw new OutputError(`exporting ${span} failed: ${oneLine(err)}`, { cause: err });
+      throw new OutputError(`exporting ${days.span} failed: ${oneLine(err)}`, { cause: err });
     }
+  } finally {
     db.close();
-    db = undefined;
-    const bytes = (await stat(workFile)).size;
+  }
+}
 
-    let target: string;
-    if (destination.kind === 'local') {
-      target = isFile ? destination.path : join(destination.path, fileName);
-      await publishLocal(workFile, target);
-    } else {
-      const key = isFile ? destination.prefix : joinKey(destination.prefix, fileName);
-      target = `s3://${destination.bucket}/${key}`;
-      reporter.stage('uploading');
-      try {
-        await putObjectFile(options.s3!(), destination.bucket, key, workFile, {
-          contentType:
-            format === 'parquet'
-              ? 'application/vnd.apache.parquet'
-              : format === 'csv'
-                ? 'text/csv'
-                : 'application/x-ndjson',
-          ...(options.policy ? { policy: options.policy } : {}),
-          ...(options.counter ? { counter: options.counter } : {}),
-        });
-      } catch (err) {
-        throw err instanceof RtlakeError
-          ? err
-          : describeS3Error(err, 'upload', target, options.endpoint, 'write');
-      }
-    }
+/**
+ * Exports some UTC days of the lake to one Parquet, CSV or JSON-lines file, in a folder or on S3.
+ * Only the day partitions in the range are listed, fetched and read. The file appears whole or not
+ * at all (written aside, then renamed or uploaded in one PUT).
+ */
+export async function exportLake(options: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const { lake, reporter, destination } = options;
+  const { format, isFile } = formatOf(destination, options.format);
+  const { from, to, readable, lakeRoot } = await readableDays(options);
+  const span = from === to ? from : `${from}_${to}`;
+  const fileName = isFile ? destination.name : `vehicle_positions_${span}${extensions[format][0]}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
+  const workFile = join(workDir, fileName);
+  try {
+    const { rows, columns } = await writeExportFile(
+      options,
+      { readable, lakeRoot, span },
+      format,
+      workDir,
+      workFile,
+    );
+    const bytes = (await stat(workFile)).size;
+    const rel = isFile ? '' : fileName;
+    if (destination.remote) reporter.stage('uploading');
+    await destination.publish(workFile, rel, { contentType: contentTypes[format] });
     return {
       lake: lake.uri,
-      destination: target,
+      destination: destination.uriOf(rel),
       format,
       from,
       to,
@@ -260,23 +261,6 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       seconds: Math.round((Date.now() - started) / 10) / 100,
     };
   } finally {
-    db?.close();
     await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-/** Moves the finished file into place in one rename (copying aside first across file systems). */
-async function publishLocal(file: string, target: string): Promise<void> {
-  const aside = join(dirname(target), `.${basename(target)}.rtlake-${process.pid}.tmp`);
-  try {
-    await mkdir(dirname(resolve(target)), { recursive: true });
-    await rename(file, target).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EXDEV') throw err;
-      await copyFile(file, aside);
-      await rename(aside, target);
-    });
-  } catch (err) {
-    await rm(aside, { force: true });
-    throw new OutputError(`cannot write ${target}: ${oneLine(err)}`, { cause: err });
   }
 }

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './sdk.js';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
-import { describeS3Error, isTransientS3Error, isUnreachable } from './s3Errors.js';
+import { isTransientS3Error, isUnreachable } from './s3Errors.js';
 
 export interface ListedObject {
   key: string;
@@ -22,7 +22,7 @@ export async function listObjects(
   options: {
     policy?: RetryPolicy;
     counter?: RetryCounter;
-    endpoint?: string;
+    signal?: AbortSignal;
     onPage?: (count: number, page: ListedObject[]) => void;
   } = {},
 ): Promise<ListedObject[]> {
@@ -34,15 +34,15 @@ export async function listObjects(
       () =>
         client.send(
           new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+          { abortSignal: options.signal },
         ),
       // The first contact: an endpoint nobody listens on (or a name that does not resolve) is a
       // configuration mistake, reported at once rather than after a minute of backoff.
       (err) => isTransientS3Error(err) && !isUnreachable(err),
       options.policy,
       options.counter,
-    ).catch((err: unknown) => {
-      throw describeS3Error(err, 'listing', `s3://${bucket}/${prefix}`, options.endpoint);
-    });
+      options.signal,
+    );
     const start = out.length;
     for (const item of page.Contents ?? []) {
       if (item.Key === undefined) continue;
