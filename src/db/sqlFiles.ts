@@ -43,6 +43,44 @@ export const sqlFiles = {
   // catalog: the lake described to Athena/Glue, or as a DuckDB file
   'catalog/lake_columns': ['files'],
   'catalog/duckdb_catalog_counts': [],
+  // workbench: the terminal workbench's queries (src/db/workbenchQueries.ts)
+  'workbench/catalog_columns': [],
+  'workbench/completion_words': [],
+  'workbench/duplicate_group_list': [],
+  'workbench/filtered_by_box': ['east', 'latitude', 'longitude', 'north', 'query', 'south', 'west'],
+  'workbench/group_candidates': ['timestamp_us', 'vehicle_id'],
+  'workbench/map_dots': [
+    'dlat',
+    'dlon',
+    'dots_x',
+    'dots_y',
+    'latitude',
+    'longitude',
+    'north',
+    'query',
+    'west',
+  ],
+  'workbench/map_dots_by_colour': [
+    'colour',
+    'dlat',
+    'dlon',
+    'dots_x',
+    'dots_y',
+    'latitude',
+    'longitude',
+    'north',
+    'query',
+    'west',
+  ],
+  'workbench/map_extent': ['latitude', 'longitude', 'query'],
+  'workbench/numeric_extent': ['column', 'query'],
+  'workbench/numeric_histogram': ['bins', 'column', 'lo', 'query', 'width'],
+  'workbench/result_summary': ['query'],
+  'workbench/sorted_result': ['column', 'direction', 'query'],
+  'workbench/time_buckets': ['column', 'query', 'width_us'],
+  'workbench/time_extent': ['column', 'query'],
+  'workbench/top_values': ['column', 'limit', 'query'],
+  'workbench/value_frequencies': ['column', 'query'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SqlFile = keyof typeof sqlFiles;
@@ -58,3 +96,10 @@ export type SqlFileWithSlots<S extends string> = {
       : never
     : never;
 }[SqlFile];
+
+/** A sql/workbench/ file's name within its folder. */
+export type WorkbenchSqlName = SqlFile extends infer F
+  ? F extends `workbench/${infer N}`
+    ? N
+    : never
+  : never;

@@ -102,7 +102,7 @@ export function sqlDate(date: { year: number; month: number; day: number } | nul
  * trailing ';' removed, and a newline so a trailing -- comment cannot swallow the closing ')'.
  */
 export function sqlUserQuery(sql: string): SqlFragment {
-  return new SqlFragment(
+  return fragment(
     `${sql
       .trim()
       .replace(/;+\s*$/, '')
@@ -113,5 +113,5 @@ export function sqlUserQuery(sql: string): SqlFragment {
 /** A finite number literal (DOUBLE); throws on NaN or infinity. */
 export function sqlDouble(value: number): SqlFragment {
   if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
-  return new SqlFragment(String(value));
+  return fragment(String(value));
 }
