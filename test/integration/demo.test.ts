@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkLake } from '../helpers/lakeChecks.js';
 import { describe, expect, it } from 'vitest';
 import { json, runCli } from '../helpers/runCli.js';
 
@@ -9,6 +10,7 @@ describe('rtlake demo', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'rtlake-demo-test-'));
     const first = await runCli(['demo', '--json'], { cwd });
     expect(first.code, first.stderr).toBe(0);
+    await checkLake(join(cwd, 'rtlake-demo'));
     const s = json<{
       keys_loaded: number;
       rows_read: number;
