@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +185,45 @@ describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', () 
       await quit(t);
     });
   }
+
+  it('hands the text to $EDITOR with the terminal released, and copies a cell and a row with OSC 52', async () => {
+    // An "editor" that needs the terminal: it shows the text, prompts and reads a line from the tty.
+    const editor = join(dir, 'fake-editor.sh');
+    writeFileSync(
+      editor,
+      '#!/bin/sh\ncat "$1"\nprintf "new text: "\nread line\nprintf "%s\\n" "$line" > "$1"\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const t = open(`--lake ${lake}`, { width: 100, height: 30 }, `EDITOR=${editor}`);
+    execFileSync('tmux', ['set-option', '-t', t.name, 'set-clipboard', 'on']);
+    await started(t);
+    await typeQuery(t, 'SELECT 41 AS answer');
+    t.send(['C-o']);
+    // The workbench is gone from the screen while the editor has the terminal.
+    const handed = await t.waitFor((s) => s.includes('new text:'), 10_000, 'the editor');
+    expect(handed.screen).toContain('SELECT 41 AS answer');
+    expect(handed.screen).not.toContain('○ idle');
+    t.send(["SELECT 42 AS answer, 'a b' AS words"], true);
+    t.send(['Enter']);
+    await t.waitFor(
+      (s) => s.includes("SELECT 42 AS answer, 'a b' AS words") && s.includes('read the text back'),
+      10_000,
+      'the edited text back in the workbench',
+    );
+    t.send(['F5']);
+    await t.waitFor((s) => s.includes('1 row'), 10_000, 'the result');
+    t.send(['Tab']);
+    await t.waitFor((s) => s.includes('Enter detail'), 5_000, 'the results focused');
+    t.send(['y']);
+    await t.waitFor((s) => s.includes('copied the cell'), 5_000, 'the copy');
+    expect(execFileSync('tmux', ['show-buffer'], { encoding: 'utf8' })).toBe('42');
+    t.send(['Y']);
+    await t.waitFor((s) => s.includes('copied row 1'), 5_000, 'the row copy');
+    expect(execFileSync('tmux', ['show-buffer'], { encoding: 'utf8' })).toBe('answer\twords\n42\ta b\n');
+    await quit(t);
+  });
 
   it('with NO_COLOR=1 writes no colour escape at all', async () => {
     const t = open(`--lake ${lake}`, { width: 100, height: 30 }, 'NO_COLOR=1');
