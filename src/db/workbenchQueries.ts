@@ -324,6 +324,8 @@ export async function readMapDots(
     longitude: sqlIdent(longitude),
     west: sqlDouble(grid.west),
     north: sqlDouble(grid.north),
+    east: sqlDouble(grid.west + grid.dotsX * grid.dlon),
+    south: sqlDouble(grid.north - grid.dotsY * grid.dlat),
     dlon: sqlDouble(grid.dlon),
     dlat: sqlDouble(grid.dlat),
     dots_x: sqlInteger(grid.dotsX),
