@@ -4,7 +4,7 @@ import { NoInputError, OutputError, UsageError, oneLine } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { sqlString, sqlStringList } from '../db/sqlText.js';
+import { sqlIdent, sqlString, sqlStringList } from '../db/sqlText.js';
 import { listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { selectPartitions, type DaySelection } from './lakeSelection.js';
@@ -83,10 +83,11 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
     );
   }
   try {
-    await runSqlFile(db.connection, '61_duckdb_catalog', {
-      glob: options.selectDays ? sqlStringList(files) : sqlString(glob),
+    await runSqlFile(db.connection, 'lake/vehicle_positions', {
+      files: options.selectDays ? sqlStringList(files) : sqlString(glob),
+      view: sqlIdent('vehicle_positions'),
     });
-    const [count] = await readSqlFile(db.connection, '62_duckdb_catalog_count');
+    const [count] = await readSqlFile(db.connection, 'catalog/duckdb_catalog_counts');
     return {
       lake: lake.uri,
       database: out,

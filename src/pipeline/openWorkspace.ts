@@ -6,7 +6,7 @@ import { runSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent, sqlString, sqlStringList } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
-import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
+import { dedupeSlots, differingColumns, type DedupeRule } from './dedupeRule.js';
 import { loadArchive, type LoadSummary } from './ingest/loadArchive.js';
 import type { Reporter } from './reporter.js';
 import { selectPartitions, type DaySelection } from './lakeSelection.js';
@@ -98,10 +98,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     dispose = run.dispose;
     await runSqlFile(
       db.connection,
-      '20_dedupe',
+      'dedupe/01_vehicle_positions',
       dedupeSlots(options.rule, 'pings', 'vehicle_positions', 'VIEW'),
     );
-    await runSqlFile(db.connection, '50_views_source');
+    await runSqlFile(db.connection, 'dedupe/02_duplicate_groups', {
+      differing_columns: differingColumns('p'),
+    });
     relations.push('vehicle_positions', 'pings', 'duplicate_groups');
     parts.push(
       `${run.summary.keys_loaded} files from ${options.sources.map((s) => s.uri).join(', ')} (${run.summary.rows_read} pings)`,
@@ -125,8 +127,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
         );
       }
       const viewName = relations.length > 0 ? 'lake_vehicle_positions' : 'vehicle_positions';
-      const glob = options.selectDays ? sqlStringList(lakeFiles) : sqlString(join(dir, '**', '*.parquet'));
-      await runSqlFile(db.connection, '51_views_lake', { glob, view: sqlIdent(viewName) });
+      const files = options.selectDays ? sqlStringList(lakeFiles) : sqlString(join(dir, '**', '*.parquet'));
+      await runSqlFile(db.connection, 'lake/vehicle_positions', { files, view: sqlIdent(viewName) });
       relations.push(viewName);
       parts.push(`lake ${options.lake.uri}`);
     }
