@@ -1,0 +1,344 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { encodeProtobuf, toCamelCase } from '../helpers/feedEncodings.js';
+import { readFeedTables } from '../helpers/feedTables.js';
+
+// Hand-made feeds around midnight UTC of 2024-03-09/10 (1710028800 = 2024-03-10 00:00:00Z).
+const header = (timestamp: number) => ({
+  gtfs_realtime_version: '2.0',
+  incrementality: 'FULL_DATASET',
+  timestamp,
+});
+const feed = (timestamp: number, entity: object[]) => ({ header: header(timestamp), entity });
+
+const t1 = (stops: object[]) => ({
+  id: 'T1',
+  trip_update: {
+    trip: {
+      trip_id: 'T1',
+      route_id: 'Red',
+      direction_id: 0,
+      start_date: '20240309',
+      schedule_relationship: 'SCHEDULED',
+    },
+    vehicle: { id: 'R1', label: '1801' },
+    timestamp: 1710028775,
+    stop_time_update: stops,
+  },
+});
+const stopA = { stop_sequence: 1, stop_id: 'A', arrival: { time: 1710029000, delay: 30 } };
+const stopB = {
+  stop_sequence: 2,
+  stop_id: 'B',
+  arrival: { time: 1710029100 },
+  departure: { time: 1710029120, uncertainty: 60 },
+};
+const stopBLater = {
+  stop_sequence: 2,
+  stop_id: 'B',
+  arrival: { time: 1710029160 },
+  departure: { time: 1710029120, uncertainty: 60 },
+};
+const stopC = { stop_sequence: 3, stop_id: 'C', arrival: { time: 1710029400 } };
+const t2 = {
+  id: 'T2',
+  trip_update: {
+    trip: { trip_id: 'T2' },
+    stop_time_update: [{ arrival: { time: 1710029000 } }, { stop_id: 'C', schedule_relationship: 'SKIPPED' }],
+  },
+};
+const noTrip = { id: 'X', trip_update: { trip: { route_id: 'Red' }, stop_time_update: [{ stop_id: 'A' }] } };
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+const tripUpdateArchive = {
+  'tu-1.json': json(feed(1710028780, [t1([stopA, stopB]), noTrip, t2])),
+  'tu-2.json.gz': gzipSync(json(feed(1710028790, [t1([stopA, stopB])]))),
+  'tu-3.json': gzipSync(json(feed(1710028805, [t1([stopA, stopBLater])]))), // gzip by header only
+  'tu-4.json': json(toCamelCase(feed(1710028810, [t1([stopA, stopBLater, stopC])]), true)),
+  'tu-5.pb': encodeProtobuf(feed(1710028815, [t2])),
+};
+
+// Every column of trip_updates, written by hand: the earliest publication of each prediction, per day.
+const row = (o: Record<string, unknown>) => ({
+  feed_timestamp: null,
+  trip_update_timestamp: null,
+  trip_id: null,
+  route_id: null,
+  direction_id: null,
+  start_date: null,
+  start_time: null,
+  trip_schedule_relationship: null,
+  vehicle_id: null,
+  vehicle_label: null,
+  stop_sequence: null,
+  stop_id: null,
+  arrival_time: null,
+  departure_time: null,
+  arrival_delay: null,
+  departure_delay: null,
+  arrival_uncertainty: null,
+  departure_uncertainty: null,
+  stop_schedule_relationship: null,
+  source_key: null,
+  entity_index: null,
+  update_index: null,
+  ...o,
+});
+const T1 = {
+  trip_update_timestamp: '2024-03-09 23:59:35+00',
+  trip_id: 'T1',
+  route_id: 'Red',
+  direction_id: 0,
+  start_date: '20240309',
+  trip_schedule_relationship: 'SCHEDULED',
+  vehicle_id: 'R1',
+  vehicle_label: '1801',
+};
+const A = { stop_sequence: 1, stop_id: 'A', arrival_time: '2024-03-10 00:03:20+00', arrival_delay: 30 };
+const B = {
+  stop_sequence: 2,
+  stop_id: 'B',
+  arrival_time: '2024-03-10 00:05:00+00',
+  departure_time: '2024-03-10 00:05:20+00',
+  departure_uncertainty: 60,
+};
+const BLater = { ...B, arrival_time: '2024-03-10 00:06:00+00' };
+const C = { stop_sequence: 3, stop_id: 'C', arrival_time: '2024-03-10 00:10:00+00' };
+const T2C = { trip_id: 'T2', stop_id: 'C', stop_schedule_relationship: 'SKIPPED' };
+
+const expectedTripUpdates = [
+  // 2024-03-09: tu-1's predictions; tu-2 re-publishes them unchanged (dropped).
+  row({
+    feed_timestamp: '2024-03-09 23:59:40+00',
+    ...T1,
+    ...A,
+    source_key: 'tu-1.json',
+    entity_index: 0,
+    update_index: 0,
+  }),
+  row({
+    feed_timestamp: '2024-03-09 23:59:40+00',
+    ...T1,
+    ...B,
+    source_key: 'tu-1.json',
+    entity_index: 0,
+    update_index: 1,
+  }),
+  row({
+    feed_timestamp: '2024-03-09 23:59:40+00',
+    ...T2C,
+    source_key: 'tu-1.json',
+    entity_index: 2,
+    update_index: 1,
+  }),
+  // 2024-03-10: stop A unchanged but on a new day; stop B changed; tu-4 (camelCase, numbers as
+  // strings) repeats both and adds C; tu-5 (protobuf) repeats T2's skipped stop on the new day.
+  row({
+    feed_timestamp: '2024-03-10 00:00:05+00',
+    ...T1,
+    ...A,
+    source_key: 'tu-3.json',
+    entity_index: 0,
+    update_index: 0,
+  }),
+  row({
+    feed_timestamp: '2024-03-10 00:00:05+00',
+    ...T1,
+    ...BLater,
+    source_key: 'tu-3.json',
+    entity_index: 0,
+    update_index: 1,
+  }),
+  row({
+    feed_timestamp: '2024-03-10 00:00:10+00',
+    ...T1,
+    ...C,
+    source_key: 'tu-4.json',
+    entity_index: 0,
+    update_index: 2,
+  }),
+  row({
+    feed_timestamp: '2024-03-10 00:00:15+00',
+    ...T2C,
+    source_key: 'tu-5.pb',
+    entity_index: 0,
+    update_index: 1,
+  }),
+];
+
+describe('trip_updates: one row per prediction per day, the earliest publication', () => {
+  it('drops re-published predictions, keeps changed ones, and starts again after midnight, from every format', async () => {
+    for (const batchSize of [1000, 2, 1]) {
+      const result = await readFeedTables(tripUpdateArchive, batchSize);
+      expect(result.tripUpdates).toEqual(expectedTripUpdates);
+      const rejected = { missing_trip_id: 0, missing_stop: 0, missing_feed_timestamp: 0 };
+      for (const counts of result.tripUpdateCounts) {
+        for (const [k, v] of Object.entries(counts.rejected)) rejected[k as keyof typeof rejected] += v;
+      }
+      // noTrip's one stop (tu-1); T2's first stop has neither stop_sequence nor stop_id (tu-1, tu-5).
+      expect(rejected).toEqual({ missing_trip_id: 1, missing_stop: 2, missing_feed_timestamp: 0 });
+      const read = result.tripUpdateCounts.reduce((s, c) => s + c.rows, 0);
+      expect(read).toBe(5 + 2 + 2 + 3 + 2);
+    }
+  });
+});
+
+// Alerts: A1's header changes at 23:55 and changes back at 23:58; A2 never changes; both are seen
+// on both sides of midnight, after it in camelCase JSON with enum numbers and in protobuf.
+const alert = (id: string, headerText: object, extra: object = {}) => ({
+  id,
+  alert: {
+    active_period: [{ start: 1710000000 }, { start: 1710100000, end: 1710200000 }],
+    informed_entity: [
+      { agency_id: '1', route_id: 'Red', route_type: 1 },
+      { stop_id: 'place-pktrm', trip: { trip_id: 'T1' } },
+    ],
+    cause: 'TECHNICAL_PROBLEM',
+    effect: 'SIGNIFICANT_DELAYS',
+    header_text: headerText,
+    severity_level: 'WARNING',
+    ...extra,
+  },
+});
+const v1 = {
+  translation: [
+    { text: 'Retrasos', language: 'es' },
+    { text: 'Red Line delays', language: 'en' },
+  ],
+};
+const v2 = { translation: [{ text: 'Red Line delays of 20 minutes', language: 'en' }] };
+const a2 = alert(
+  'A2',
+  { translation: [{ text: 'Elevator out' }] },
+  {
+    cause: 'MAINTENANCE',
+    effect: 'ACCESSIBILITY_ISSUE',
+    severity_level: undefined,
+    url: { translation: [{ text: 'https://example.org/a2', language: 'en' }] },
+    description_text: { translation: [{ text: 'Use the ramp', language: 'en' }] },
+  },
+);
+const alertNumbersAsEnums = (a: any) => ({
+  ...a,
+  alert: {
+    ...a.alert,
+    cause: a.alert.cause === 'MAINTENANCE' ? 9 : 3,
+    effect: a.alert.effect === 'ACCESSIBILITY_ISSUE' ? 11 : 3,
+    ...(a.alert.severity_level ? { severity_level: 3 } : {}),
+  },
+});
+
+const alertArchive = {
+  'al-1.json': json(feed(1710028200, [alert('A1', v1), a2])),
+  'al-2.json': json(feed(1710028500, [alert('A1', v2), a2])),
+  'al-3.json.gz': gzipSync(json(feed(1710028680, [alert('A1', v1), a2]))),
+  'al-4.json': json(
+    toCamelCase(feed(1710028920, [alertNumbersAsEnums(alert('A1', v2)), alertNumbersAsEnums(a2)]), true),
+  ),
+  'al-5.pb': encodeProtobuf(feed(1710029100, [JSON.parse(JSON.stringify(a2))])),
+};
+
+const periods = [
+  { start: '2024-03-09 16:00:00+00', end: null },
+  { start: '2024-03-10 19:46:40+00', end: '2024-03-11 23:33:20+00' },
+];
+const entities = [
+  { agency_id: '1', route_id: 'Red', route_type: 1, direction_id: null, trip_id: null, stop_id: null },
+  {
+    agency_id: null,
+    route_id: null,
+    route_type: null,
+    direction_id: null,
+    trip_id: 'T1',
+    stop_id: 'place-pktrm',
+  },
+];
+const A1 = {
+  alert_id: 'A1',
+  cause: 'TECHNICAL_PROBLEM',
+  effect: 'SIGNIFICANT_DELAYS',
+  severity_level: 'WARNING',
+  description_text: null,
+  url: null,
+  active_periods: periods,
+  informed_entities: entities,
+};
+const A2 = {
+  alert_id: 'A2',
+  cause: 'MAINTENANCE',
+  effect: 'ACCESSIBILITY_ISSUE',
+  severity_level: null,
+  header_text: 'Elevator out',
+  description_text: 'Use the ramp',
+  url: 'https://example.org/a2',
+  active_periods: periods,
+  informed_entities: entities,
+};
+const ordered = (o: Record<string, unknown>) => ({
+  alert_id: o.alert_id,
+  first_seen: o.first_seen,
+  last_seen: o.last_seen,
+  cause: o.cause,
+  effect: o.effect,
+  severity_level: o.severity_level,
+  header_text: o.header_text,
+  description_text: o.description_text,
+  url: o.url,
+  active_periods: o.active_periods,
+  informed_entities: o.informed_entities,
+  source_key: o.source_key,
+  entity_index: o.entity_index,
+});
+const expectedAlerts = [
+  ordered({
+    ...A1,
+    header_text: 'Red Line delays',
+    first_seen: '2024-03-09 23:50:00+00',
+    last_seen: '2024-03-09 23:58:00+00',
+    source_key: 'al-1.json',
+    entity_index: 0,
+  }),
+  ordered({
+    ...A2,
+    first_seen: '2024-03-09 23:50:00+00',
+    last_seen: '2024-03-09 23:58:00+00',
+    source_key: 'al-1.json',
+    entity_index: 1,
+  }),
+  ordered({
+    ...A1,
+    header_text: 'Red Line delays of 20 minutes',
+    first_seen: '2024-03-09 23:55:00+00',
+    last_seen: '2024-03-09 23:55:00+00',
+    source_key: 'al-2.json',
+    entity_index: 0,
+  }),
+  ordered({
+    ...A1,
+    header_text: 'Red Line delays of 20 minutes',
+    first_seen: '2024-03-10 00:02:00+00',
+    last_seen: '2024-03-10 00:02:00+00',
+    source_key: 'al-4.json',
+    entity_index: 0,
+  }),
+  ordered({
+    ...A2,
+    first_seen: '2024-03-10 00:02:00+00',
+    last_seen: '2024-03-10 00:05:00+00',
+    source_key: 'al-4.json',
+    entity_index: 1,
+  }),
+];
+
+describe('alerts: one row per version of an alert per day', () => {
+  it('splits an alert whose text changes, spans first_seen..last_seen, and starts again after midnight', async () => {
+    for (const batchSize of [1000, 2, 1]) {
+      const result = await readFeedTables(alertArchive, batchSize);
+      expect(result.alerts).toEqual(expectedAlerts);
+      expect(result.alertCounts.reduce((s, c) => s + c.rows, 0)).toBe(9);
+      // Files of another kind add nothing to the other table.
+      expect(result.tripUpdates).toEqual([]);
+    }
+  });
+});
