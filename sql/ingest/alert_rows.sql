@@ -65,8 +65,9 @@ rows AS (
     translated_text(coalesce(e.alert.header_text, e.alert.headerText))           AS header_text,
     translated_text(coalesce(e.alert.description_text, e.alert.descriptionText)) AS description_text,
     translated_text(e.alert.url)                                      AS url,
+    -- A repeated field left out is an empty list (protobuf cannot tell them apart), never NULL.
     CAST(list_transform(
-      coalesce(e.alert.active_period, e.alert.activePeriod),
+      coalesce(e.alert.active_period, e.alert.activePeriod, []),
       lambda p: {'start': feed_time(p.start), 'end': feed_time(p."end")}
     ) AS STRUCT(start TIMESTAMPTZ, "end" TIMESTAMPTZ)[])             AS active_periods,
     CAST(coalesce(
@@ -85,7 +86,8 @@ rows AS (
         'direction_id': feed_int(i.directionId),
         'trip_id': i.trip.tripId,
         'stop_id': i.stopId
-      })
+      }),
+      []
     ) AS STRUCT(agency_id VARCHAR, route_id VARCHAR, route_type INTEGER, direction_id INTEGER,
                 trip_id VARCHAR, stop_id VARCHAR)[])                  AS informed_entities,
     k.file_rank                                                       AS file_rank,

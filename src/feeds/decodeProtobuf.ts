@@ -60,11 +60,17 @@ export interface DecodedFeed {
  */
 export function float32Shortest(value: number): number | string {
   if (!Number.isFinite(value)) return String(value);
-  for (let digits = 1; digits < 9; digits++) {
-    const text = Number(value.toPrecision(digits));
-    if (Math.fround(text) === value) return text;
+  if (Number.isInteger(value) && Math.abs(value) <= 16777216) return value;
+  // Fewest significant digits that round-trip: if p digits do, so do p + 1 (the nearest
+  // (p+1)-digit decimal is at least as near as the p-digit one), so a binary search over 1..9 finds it.
+  let low = 1;
+  let high = 9;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (Math.fround(Number(value.toPrecision(mid))) === value) high = mid;
+    else low = mid + 1;
   }
-  return Number(value.toPrecision(9));
+  return Number(value.toPrecision(low));
 }
 
 type Long = { toNumber(): number };
@@ -100,7 +106,7 @@ function plainValue(field: protobuf.Field, value: unknown): unknown {
 }
 
 /** Wire-format faults (protobufjs's words) that mean the bytes stop before the message does. */
-const truncation = /index out of range|premature end|invalid wire type|unexpected end/i;
+const truncation = /index out of range|premature end|unexpected end/i;
 
 /**
  * Decodes a GTFS-realtime FeedMessage. Unknown fields and extensions (NYCT's, MBTA's) are

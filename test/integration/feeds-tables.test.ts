@@ -1,6 +1,7 @@
-import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeProtobuf, toCamelCase } from '../helpers/feedEncodings.js';
+import { encodeProtobuf, plainDecode, toCamelCase } from '../helpers/feedEncodings.js';
 import { readFeedTables } from '../helpers/feedTables.js';
 
 // Hand-made feeds around midnight UTC of 2024-03-09/10 (1710028800 = 2024-03-10 00:00:00Z).
@@ -340,5 +341,150 @@ describe('alerts: one row per version of an alert per day', () => {
       // Files of another kind add nothing to the other table.
       expect(result.tripUpdates).toEqual([]);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real feeds, each read alone, against a reference decode written here: JSON.parse for JSON,
+// protobufjs's own toObject for protobuf, and the tables' rules spelled out in a few lines.
+
+const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
+const plainFeed = (bytes: Buffer): any => {
+  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  return raw.toString('latin1', 0, 64).trimStart().startsWith('{')
+    ? JSON.parse(raw.toString())
+    : plainDecode(raw);
+};
+const time = (s: unknown) =>
+  s === undefined || s === null
+    ? null
+    : new Date(Number(s) * 1000).toISOString().replace('T', ' ').replace('.000Z', '+00');
+const int = (v: unknown) => (v === undefined || v === null ? null : Number(v));
+const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
+
+function referenceTripUpdates(key: string, bytes: Buffer) {
+  const feed = plainFeed(bytes);
+  const seen = new Set<string>();
+  const rows: Record<string, unknown>[] = [];
+  (feed.entity ?? []).forEach((e: any, entityIndex: number) => {
+    const tu = e.trip_update;
+    if (!tu) return;
+    (tu.stop_time_update ?? []).forEach((s: any, updateIndex: number) => {
+      const r = row({
+        feed_timestamp: time(feed.header.timestamp),
+        trip_update_timestamp: time(tu.timestamp),
+        trip_id: str(tu.trip?.trip_id),
+        route_id: str(tu.trip?.route_id),
+        direction_id: int(tu.trip?.direction_id),
+        start_date: str(tu.trip?.start_date),
+        start_time: str(tu.trip?.start_time),
+        trip_schedule_relationship: str(tu.trip?.schedule_relationship),
+        vehicle_id: str(tu.vehicle?.id),
+        vehicle_label: str(tu.vehicle?.label),
+        stop_sequence: int(s.stop_sequence),
+        stop_id: str(s.stop_id),
+        arrival_time: time(s.arrival?.time),
+        departure_time: time(s.departure?.time),
+        arrival_delay: int(s.arrival?.delay),
+        departure_delay: int(s.departure?.delay),
+        arrival_uncertainty: int(s.arrival?.uncertainty),
+        departure_uncertainty: int(s.departure?.uncertainty),
+        stop_schedule_relationship: str(s.schedule_relationship),
+        source_key: key,
+        entity_index: entityIndex,
+        update_index: updateIndex,
+      });
+      if (r.trip_id === null || (r.stop_sequence === null && r.stop_id === null)) return;
+      const { feed_timestamp: _f, source_key: _k, entity_index: _e, update_index: _u, ...data } = r;
+      const prediction = JSON.stringify(data);
+      if (seen.has(prediction)) return; // one file, one day: the first occurrence is the earliest
+      seen.add(prediction);
+      rows.push(r);
+    });
+  });
+  return rows;
+}
+
+function english(text: any): string | null {
+  if (!text) return null;
+  const translations: any[] = Array.isArray(text) ? text.map((t) => t.translation) : (text.translation ?? []);
+  const en = translations.find((t) => /^en(-|$)/i.test(t.language ?? ''));
+  return (en ?? translations[0])?.text ?? null;
+}
+
+function referenceAlerts(key: string, bytes: Buffer) {
+  const feed = plainFeed(bytes);
+  const byVersion = new Map<string, Record<string, unknown>>();
+  (feed.entity ?? []).forEach((e: any, entityIndex: number) => {
+    const a = e.alert;
+    if (!a || e.id === undefined) return;
+    const content = {
+      alert_id: e.id,
+      cause: str(a.cause),
+      effect: str(a.effect),
+      severity_level: str(a.severity_level),
+      header_text: english(a.header_text),
+      description_text: english(a.description_text),
+      url: english(a.url),
+      active_periods: (a.active_period ?? []).map((p: any) => ({ start: time(p.start), end: time(p.end) })),
+      informed_entities: (a.informed_entity ?? []).map((i: any) => ({
+        agency_id: str(i.agency_id),
+        route_id: str(i.route_id),
+        route_type: int(i.route_type),
+        direction_id: int(i.direction_id),
+        trip_id: str(i.trip?.trip_id),
+        stop_id: str(i.stop_id),
+      })),
+    };
+    const version = JSON.stringify(content);
+    if (byVersion.has(version)) return;
+    const seenAt = time(feed.header.timestamp);
+    byVersion.set(
+      version,
+      ordered({
+        ...content,
+        first_seen: seenAt,
+        last_seen: seenAt,
+        source_key: key,
+        entity_index: entityIndex,
+      }),
+    );
+  });
+  return [...byVersion.values()].sort((x: any, y: any) =>
+    x.alert_id < y.alert_id ? -1 : x.alert_id > y.alert_id ? 1 : 0,
+  );
+}
+
+describe('real feeds, each alone, equal an independent decode', () => {
+  it.each([
+    'mbta-trip-updates-alerts/2022-05-08T06:04:57Z_https_cdn.mbta.com_realtime_TripUpdates_enhanced.json.gz',
+    'mbta-trip-updates-alerts/TripUpdates_enhanced.json',
+    'mbta-trip-updates-alerts/tripupdates.pb',
+    'protobuf-agencies/g.pb',
+    'protobuf-agencies/00:04.wmata.pb',
+    'protobuf-agencies/bullrunner-vehicle-positions',
+  ])('trip_updates of %s', async (path) => {
+    const bytes = fixture(path);
+    const result = await readFeedTables({ [path]: bytes });
+    const expected = referenceTripUpdates(path, bytes);
+    expect(result.tripUpdates).toEqual(expected);
+    expect(result.alerts).toEqual([]);
+    if (!path.includes('bullrunner')) expect(expected.length).toBeGreaterThan(40);
+  });
+
+  it.each([
+    'mbta-trip-updates-alerts/2022-05-04T15:59:48Z_https_cdn.mbta.com_realtime_Alerts_enhanced.json.gz',
+    'mbta-trip-updates-alerts/alerts_enhanced.json',
+    'mbta-trip-updates-alerts/alerts.pb',
+  ])('alerts of %s', async (path) => {
+    const bytes = fixture(path);
+    const result = await readFeedTables({ [path]: bytes });
+    const got = [...result.alerts].sort((x: any, y: any) =>
+      x.alert_id < y.alert_id ? -1 : x.alert_id > y.alert_id ? 1 : 0,
+    );
+    const expected = referenceAlerts(path, bytes);
+    expect(got).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(5);
+    expect(result.tripUpdates).toEqual([]);
   });
 });
