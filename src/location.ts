@@ -3,13 +3,7 @@ import { resolve } from 'node:path';
 
 /** Where an archive is read from or a lake is written to. */
 export type Location =
-  | { kind: 's3'; bucket: string; prefix: string; uri: string }
-  | {
-      kind: 'local';
-      path: string;
-      uri: string;
-      /** Lineage keys are relative to this (default: path). */ root?: string;
-    };
+  { kind: 's3'; bucket: string; prefix: string; uri: string } | { kind: 'local'; path: string; uri: string };
 
 const bucketName = /^[a-z0-9][a-z0-9.\-_]{1,254}$/;
 

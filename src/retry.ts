@@ -24,6 +24,14 @@ export interface RetryCounter {
   onRetry(fault: unknown): void;
 }
 
+/** Counts retries for a run's summary; every store of one storage shares one. */
+export class RetryTally implements RetryCounter {
+  count = 0;
+  onRetry(): void {
+    this.count++;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

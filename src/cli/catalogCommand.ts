@@ -7,6 +7,7 @@ import { catalogGlue } from '../pipeline/catalogGlue.js';
 import { silentReporter, type Reporter } from '../pipeline/reporter.js';
 import { resolveConfig, type CommonFlags, type ResolvedConfig } from './config.js';
 import { stderrReporter } from './stderrReporter.js';
+import type { Store } from '../store/store.js';
 
 type Io = { stdout: (s: string) => void };
 
@@ -46,23 +47,19 @@ export function lakeContext(flags: LakeFlags): {
     lake,
     config,
     stage: {
-      lake,
+      lake: config.storage.open(lake),
       cacheDir: config.cacheDir,
       concurrency: config.concurrency,
       reporter: flags.quiet ? silentReporter : stderrReporter(),
-      s3: config.s3,
-      ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
     },
   };
 }
 
 interface LakeStageOptions {
-  lake: Location;
+  lake: Store;
   cacheDir: string;
   concurrency: number;
   reporter: Reporter;
-  s3: ResolvedConfig['s3'];
-  endpoint?: string;
 }
 
 /** --years 2019,2030: the range of years Athena projects. */

@@ -1,10 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import type { DedupeGrain, DedupeRule, Keep } from '../pipeline/dedupeRule.js';
-import { makeS3Client, type S3Settings } from '../s3/s3Client.js';
+import type { S3Settings } from '../s3/s3Client.js';
+import { makeStorage, type Storage } from '../store/openStore.js';
 
 /** Flags shared by every command that reads an archive or a lake. */
 export interface CommonFlags {
@@ -23,8 +23,8 @@ export interface CommonFlags {
 /** Resolved once at start-up (flags > environment > defaults) and passed down explicitly. */
 export interface ResolvedConfig {
   s3Settings: S3Settings;
-  /** Lazily made, one per run. */
-  s3: () => S3Client;
+  /** Opens archives and lakes; one S3 client (made on first use) and one retry counter per run. */
+  storage: Storage;
   concurrency: number;
   cacheDir: string;
   maxObjectSize: number;
@@ -43,14 +43,13 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     ...(flags.profile ? { profile: flags.profile } : {}),
     maxAttempts: 1, // rtlake retries itself, counting each retry for the summary
   };
-  let client: S3Client | undefined;
   const concurrency = parsePositiveInt(flags.concurrency ?? '32', '--concurrency');
   if (concurrency > 1024) throw new UsageError('--concurrency must be at most 1024');
   const cacheDir =
     flags.cacheDir ?? env.RTLAKE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rtlake');
   return {
     s3Settings,
-    s3: () => (client ??= makeS3Client(s3Settings)),
+    storage: makeStorage({ s3: s3Settings }),
     concurrency,
     cacheDir,
     maxObjectSize: parseSize(flags.maxObjectSize ?? '16MiB', '--max-object-size'),

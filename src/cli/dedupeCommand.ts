@@ -58,15 +58,13 @@ export function registerDedupe(program: Command, io: { stdout: (s: string) => vo
         const config = resolveConfig(flags);
         const rule = parseRule(flags);
         const workspace = await openWorkspace({
-          sources: parseLocations(flags.source, '--source'),
+          sources: parseLocations(flags.source, '--source').map((l) => config.storage.open(l)),
           glob: flags.glob!,
           rule,
           concurrency: config.concurrency,
           cacheDir: config.cacheDir,
           maxObjectSize: config.maxObjectSize,
           reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
-          s3: config.s3,
-          ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         });
         try {
           const report = await dedupeReport(workspace.db.connection, rule, {

@@ -33,8 +33,8 @@ export function registerDemo(program: Command, io: { stdout: (s: string) => void
         const config = resolveConfig(flags);
         const out = parseLocation(flags.out, '--out');
         const summary = await ingest({
-          sources: [parseLocation(demoSampleDir, '--source')],
-          out,
+          sources: [config.storage.open(parseLocation(demoSampleDir, '--source'))],
+          out: config.storage.open(out),
           glob: defaultGlob,
           rule: parseRule(flags),
           concurrency: config.concurrency,
@@ -42,8 +42,6 @@ export function registerDemo(program: Command, io: { stdout: (s: string) => void
           maxObjectSize: config.maxObjectSize,
           strict: false,
           reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
-          s3: config.s3,
-          ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         });
         if (flags.json) {
           io.stdout(JSON.stringify(summary, null, 2));

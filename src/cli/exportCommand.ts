@@ -91,10 +91,10 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
         .map((c) => c.trim())
         .filter(Boolean);
       if (flags.columns !== undefined && columns!.length === 0) throw new UsageError('--columns is empty');
-      const { stage } = lakeContext(flags);
+      const { stage, config } = lakeContext(flags);
       const summary = await exportLake({
         ...stage,
-        destination: parseLocation(destination, '--to'),
+        destination: config.storage.open(parseLocation(destination, '--to')),
         ...(from !== undefined
           ? { from: parseDay(from, flags.date !== undefined ? '--date' : '--from') }
           : {}),

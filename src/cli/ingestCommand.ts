@@ -1,25 +1,19 @@
 import type { Command } from 'commander';
 import { ingest } from '../pipeline/ingest.js';
-import { parseLocation, type Location } from '../location.js';
+import { parseLocation } from '../location.js';
+import type { Store } from '../store/store.js';
 import { defaultGlob } from '../pipeline/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseLocations, parsePositiveInt, parseRule, resolveConfig, type CommonFlags } from './config.js';
 import { formatIngestSummary } from './printSummary.js';
 import { stderrReporter } from './stderrReporter.js';
 import { UsageError } from '../errors.js';
-import { stat } from 'node:fs/promises';
 import { daysBetween, defaultLayout, formatDay, parseDay, type Day } from '../pipeline/dayMode.js';
 
 /** Day mode lists dated folders under each root: a missing local root is a usage error, not an empty day. */
-export async function checkRootsExist(sources: Location[]): Promise<void> {
+export async function checkRootsExist(sources: Store[]): Promise<void> {
   for (const s of sources) {
-    if (
-      s.kind === 'local' &&
-      !(await stat(s.path).then(
-        (i) => i.isDirectory(),
-        () => false,
-      ))
-    ) {
+    if ((await s.probeRoot()) !== 'folder') {
       throw new UsageError(`source folder ${s.uri} does not exist`);
     }
   }
@@ -117,9 +111,9 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
     )
     .action(async (flags: IngestFlags) => {
       const config = resolveConfig(flags);
-      const sources = parseLocations(flags.source, '--source');
+      const sources = parseLocations(flags.source, '--source').map((l) => config.storage.open(l));
       if (!flags.out) throw new UsageError('--out is required');
-      const out = parseLocation(flags.out, '--out');
+      const out = config.storage.open(parseLocation(flags.out, '--out'));
       const days = resolveDays(flags);
       if (days) await checkRootsExist(sources);
       const windowMinutes = Number(flags.window);
@@ -141,8 +135,6 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
             maxObjectSize: config.maxObjectSize,
             strict: Boolean(flags.strict),
             reporter,
-            s3: config.s3,
-            ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
             ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
             ...(flags.threads ? { threads: parsePositiveInt(flags.threads, '--threads') } : {}),
             batchFiles: parsePositiveInt(flags.batchFiles!, '--batch-files'),

@@ -58,12 +58,13 @@ export function registerPlan(program: Command, io: { stdout: (s: string) => void
       }) => {
         const sources = parseLocations(flags.source, '--source');
         const days = resolveDays(flags)!;
-        await checkRootsExist(sources);
+        const config = resolveConfig(flags);
+        const stores = sources.map((l) => config.storage.open(l));
+        await checkRootsExist(stores);
         if (!flags.out.startsWith('s3://BUCKET')) parseLocation(flags.out, '--out');
         const windowMinutes = Number(flags.window);
         if (!Number.isFinite(windowMinutes) || windowMinutes < 0)
           throw new UsageError(`--window must be a number of minutes, got "${flags.window}"`);
-        const config = resolveConfig(flags);
         const jobs: PlannedJob[] = [];
         for (const [index, day] of days.entries()) {
           const args = [
@@ -85,10 +86,9 @@ export function registerPlan(program: Command, io: { stdout: (s: string) => void
           };
           if (flags.count) {
             try {
-              const listing = await listInputs(sources, flags.glob, config.s3, {
+              const listing = await listInputs(stores, flags.glob, {
                 reporter: silentReporter,
-                day: daySources(sources, day, flags.layout, windowMinutes * 60),
-                ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
+                day: daySources(stores, day, flags.layout, windowMinutes * 60),
               });
               job.keys = listing.inputs.length;
               job.bytes = listing.inputs.reduce((n, i) => n + i.size, 0);

@@ -94,16 +94,16 @@ export function registerQuery(program: Command, io: { stdout: (s: string) => voi
           throw new UsageError('give --lake (what ingest --out was given) or --source');
         const config = resolveConfig(flags);
         const workspace = await openWorkspace({
-          ...(flags.lake ? { lake: parseLocation(flags.lake, '--lake') } : {}),
-          ...(flags.source?.length ? { sources: flags.source.map((s) => parseLocation(s, '--source')) } : {}),
+          ...(flags.lake ? { lake: config.storage.open(parseLocation(flags.lake, '--lake')) } : {}),
+          ...(flags.source?.length
+            ? { sources: flags.source.map((s) => config.storage.open(parseLocation(s, '--source'))) }
+            : {}),
           glob: flags.glob!,
           rule: parseRule(flags),
           concurrency: config.concurrency,
           cacheDir: config.cacheDir,
           maxObjectSize: config.maxObjectSize,
           reporter: flags.quiet ? silentReporter : stderrReporter(),
-          s3: config.s3,
-          ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
         });
         try {
           const write = (s: string) => void process.stdout.write(s);

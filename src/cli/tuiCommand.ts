@@ -41,16 +41,14 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
       hint = 'empty workspace: run `rtlake demo` and start again, or `rtlake tui --lake <folder | s3://…>`';
   }
   const workspace = await openWorkspace({
-    ...(lake ? { lake } : {}),
-    ...(sources ? { sources } : {}),
+    ...(lake ? { lake: config.storage.open(lake) } : {}),
+    ...(sources ? { sources: sources.map((s) => config.storage.open(s)) } : {}),
     glob: flags.glob!,
     rule,
     concurrency: config.concurrency,
     cacheDir: config.cacheDir,
     maxObjectSize: config.maxObjectSize,
     reporter: stderrReporter(),
-    s3: config.s3,
-    ...(config.s3Settings.endpoint ? { endpoint: config.s3Settings.endpoint } : {}),
   });
   try {
     // Loaded on demand so no other command pays for React and Ink.

@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { NoInputError, OutputError, UsageError, oneLine } from '../errors.js';
-import type { Location } from '../location.js';
+import type { Store } from '../store/store.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { sqlString } from '../db/sqlText.js';
-import { listLakePartitions, syncLakeCopy, type LakeAccess } from './catalogLakeFiles.js';
+import { listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { partitionFile, tableDir } from './writeLake.js';
 
-export interface DuckdbCatalogOptions extends LakeAccess {
-  lake: Location;
+export interface DuckdbCatalogOptions {
+  lake: Store;
   /** The DuckDB database file to create or update. */
   out: string;
   /** For an S3 lake: where its local copy is kept (default: <out name>-parquet/ beside the file). */
@@ -50,26 +50,22 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.out))
     throw new UsageError(`--out ${options.out}: the DuckDB catalog is a local file`);
   reporter.stage('listing the lake');
-  const partitions = await listLakePartitions(lake, options);
+  const partitions = await listLakePartitions(lake);
   if (partitions.length === 0) {
     throw new NoInputError(
       `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
     );
   }
-  let root: string;
-  let copy: DuckdbCatalogSummary['copy'] = null;
-  if (lake.kind === 'local') {
-    root = lake.path;
-  } else {
-    root = resolve(options.copyDir ?? defaultCopyDir(out));
-    const synced = await syncLakeCopy(partitions, root, { ...options, prune: true });
-    copy = {
-      downloaded: synced.downloaded,
-      reused: synced.reused,
-      removed: synced.removed,
-      bytes_downloaded: synced.bytes_downloaded,
-    };
-  }
+  const root = lake.readableFolder(resolve(options.copyDir ?? defaultCopyDir(out)));
+  const synced = await syncLakeCopy(partitions, root, { ...options, prune: true });
+  const copy: DuckdbCatalogSummary['copy'] = synced.copied
+    ? {
+        downloaded: synced.downloaded,
+        reused: synced.reused,
+        removed: synced.removed,
+        bytes_downloaded: synced.bytes_downloaded,
+      }
+    : null;
   const glob = join(root, tableDir, 'year=*', 'month=*', 'day=*', partitionFile);
 
   reporter.stage('writing the DuckDB catalog');
@@ -90,7 +86,7 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
       database: out,
       views: ['vehicle_positions'],
       parquet_glob: glob,
-      local_copy: lake.kind === 's3' ? root : null,
+      local_copy: synced.copied ? root : null,
       partitions: Number(count?.partitions ?? 0),
       rows: Number(count?.rows ?? 0),
       copy,

@@ -31,7 +31,7 @@ export interface GlueSummary extends Omit<LakeTable, 'location_is_placeholder'> 
 export async function catalogGlue(options: GlueOptions): Promise<GlueSummary> {
   const database = checkAthenaName(options.database, '--database');
   const table = checkAthenaName(options.table, '--table');
-  if (options.lake.kind === 'local' && !options.location) {
+  if (options.lake.s3Url('') === null && !options.location) {
     throw new UsageError(
       `--lake ${options.lake.uri} is a local folder, and Glue tables point at S3. Upload it (aws s3 sync ${options.lake.uri} s3://bucket/prefix) ` +
         'and pass --lake s3://bucket/prefix, or keep --lake and add --location s3://bucket/prefix',

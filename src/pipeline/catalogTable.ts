@@ -3,13 +3,8 @@ import { joinKey, type Location } from '../location.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { readSqlFile } from '../db/runSqlFile.js';
 import { sqlStringList } from '../db/sqlText.js';
-import {
-  lakeCopyDir,
-  listLakePartitions,
-  syncLakeCopy,
-  type LakeAccess,
-  type LakePartition,
-} from './catalogLakeFiles.js';
+import type { Store } from '../store/store.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { tableDir } from './writeLake.js';
 
@@ -22,8 +17,8 @@ export interface LakeColumn {
   parquet_type: string;
 }
 
-export interface LakeTableOptions extends LakeAccess {
-  lake: Location;
+export interface LakeTableOptions {
+  lake: Store;
   /** The S3 root the table points at, when it is not --lake (a local lake uploaded there). */
   location?: Extract<Location, { kind: 's3' }>;
   /** Range of projected years; default: the lake's first year to five years past this one. */
@@ -117,20 +112,20 @@ export function projectionParameters(location: string, years: [number, number]):
 export async function describeLakeTable(options: LakeTableOptions): Promise<LakeTable> {
   const { lake, reporter } = options;
   reporter.stage('listing the lake');
-  const partitions = await listLakePartitions(lake, options);
+  const partitions = await listLakePartitions(lake);
   if (partitions.length === 0) {
     throw new NoInputError(
       `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
     );
   }
   const sample = schemaSample(partitions);
-  const dir = lake.kind === 's3' ? lakeCopyDir(options.cacheDir, lake, options.endpoint) : '';
+  const dir = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
   const readable = (await syncLakeCopy(sample, dir, { ...options, prune: false })).partitions;
   reporter.stage('reading the Parquet schema', readable.length);
   const columns = await readLakeColumns(readable.map((p) => p.localPath!));
 
-  const root = options.location ?? (lake.kind === 's3' ? lake : null);
-  const location = root ? tableLocation(root) : `${placeholderRoot}${tableDir}/`;
+  const onS3 = options.location ? tableLocation(options.location) : lake.s3Url(`${tableDir}/`);
+  const location = onS3 ?? `${placeholderRoot}${tableDir}/`;
   const first = partitions[0]!;
   const last = partitions[partitions.length - 1]!;
   const thisYear = (options.now ?? new Date()).getUTCFullYear();
@@ -143,7 +138,7 @@ export async function describeLakeTable(options: LakeTableOptions): Promise<Lake
   return {
     lake: lake.uri,
     location,
-    location_is_placeholder: root === null,
+    location_is_placeholder: onS3 === null,
     columns,
     partition_keys: partitionKeys,
     parameters: projectionParameters(location, years),

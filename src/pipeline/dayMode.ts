@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { joinKey, type Location } from '../location.js';
+import type { Store } from '../store/store.js';
 
 /** A UTC calendar day. */
 export interface Day {
@@ -9,7 +9,6 @@ export interface Day {
 }
 
 export const defaultLayout = 'YYYY/MM/DD/';
-export const defaultWindowSeconds = 15 * 60;
 
 export function parseDay(text: string, flag: string): Day {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -74,9 +73,9 @@ export function keyTime(key: string): number | null {
 /** A source narrowed to one day: the folders to list, and which keys of them belong to the day's window. */
 export interface DaySources {
   /** The day's own folder first, then the neighbouring days' folders. */
-  locations: { location: Location; neighbour: boolean }[];
+  stores: { store: Store; neighbour: boolean }[];
   /** True for a key that belongs to the day's job. */
-  select(location: Location, key: string, neighbour: boolean): boolean;
+  select(key: string, neighbour: boolean): boolean;
 }
 
 /**
@@ -84,32 +83,22 @@ export interface DaySources {
  * neighbours only keys whose name time lies within `windowSeconds` of D's midnights (pings from
  * 23:59 are published in the first files after midnight, and the other way round).
  */
-export function daySources(roots: Location[], d: Day, layout: string, windowSeconds: number): DaySources {
-  const locations: DaySources['locations'] = [];
+export function daySources(roots: Store[], d: Day, layout: string, windowSeconds: number): DaySources {
+  const stores: DaySources['stores'] = [];
   for (const root of roots) {
     for (const [offset, neighbour] of [
       [0, false],
       [-1, true],
       [1, true],
     ] as const) {
-      const rel = renderLayout(layout, addDays(d, offset));
-      if (root.kind === 's3') {
-        const prefix = joinKey(root.prefix, rel);
-        locations.push({
-          location: { kind: 's3', bucket: root.bucket, prefix, uri: `s3://${root.bucket}/${prefix}` },
-          neighbour,
-        });
-      } else {
-        const path = `${root.path.replace(/\/+$/, '')}/${rel}`;
-        locations.push({ location: { kind: 'local', path, uri: path, root: root.path }, neighbour });
-      }
+      stores.push({ store: root.child(renderLayout(layout, addDays(d, offset))), neighbour });
     }
   }
   const start = dayStart(d) - windowSeconds;
   const end = dayStart(d) + 86400 + windowSeconds;
   return {
-    locations,
-    select(_location, key, neighbour) {
+    stores,
+    select(key, neighbour) {
       const t = keyTime(key);
       if (t === null) return !neighbour;
       return t >= start && t < end;

@@ -1,16 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
-import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { NoInputError, OutputError, QueryError, RtlakeError, UsageError, oneLine } from '../errors.js';
-import { joinKey, type Location } from '../location.js';
+import { join } from 'node:path';
+import { NoInputError, OutputError, QueryError, UsageError, oneLine } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
-import { putObjectFile } from '../s3/putObjectFile.js';
-import { describeS3Error } from '../s3/s3Errors.js';
+import type { Store } from '../store/store.js';
 import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
-import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakeAccess } from './catalogLakeFiles.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { tableDir } from './writeLake.js';
 
@@ -30,16 +28,22 @@ const copyOptions: Record<ExportFormat, string> = {
   jsonl: 'FORMAT json',
 };
 
+const contentTypes: Record<ExportFormat, string> = {
+  parquet: 'application/vnd.apache.parquet',
+  csv: 'text/csv',
+  jsonl: 'application/x-ndjson',
+};
+
 /** The lake's partition columns: in the folder names, left out of an export unless asked for. */
 const partitionColumns = ['year', 'month', 'day'];
 
-export interface ExportOptions extends LakeAccess {
-  lake: Location;
+export interface ExportOptions {
+  lake: Store;
   /** First and last UTC day, YYYY-MM-DD, inclusive. Omitted: the lake's first / last day. */
   from?: string;
   to?: string;
   /** A folder or s3:// prefix (the file is named after the days), or a file name ending in the format's extension. */
-  destination: Location;
+  destination: Store;
   /** Omitted: from the destination's extension, else parquet. */
   format?: ExportFormat;
   /** A SQL expression over the columns of vehicle_positions (user SQL, run in a sandboxed session). */
@@ -71,12 +75,10 @@ export function parseDay(text: string, flag: string): string {
 }
 
 function formatOf(
-  destination: Location,
+  destination: Store,
   format: ExportFormat | undefined,
 ): { format: ExportFormat; isFile: boolean } {
-  const name = (
-    destination.kind === 'local' ? basename(destination.path) : basename(destination.prefix)
-  ).toLowerCase();
+  const name = destination.name.toLowerCase();
   const byName = exportFormats.find((f) => extensions[f].some((e) => name.endsWith(e)));
   if (byName && format && byName !== format) {
     throw new UsageError(
@@ -161,7 +163,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
     throw new UsageError(`--from ${options.from} is after --to ${options.to}`);
   }
   reporter.stage('listing the lake');
-  const all = await listLakePartitions(lake, options);
+  const all = await listLakePartitions(lake);
   if (all.length === 0) {
     throw new NoInputError(
       `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
@@ -175,15 +177,13 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       `the lake ${lake.uri} has no day from ${from} to ${to} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
     );
   }
-  const lakeRoot = lake.kind === 'local' ? lake.path : lakeCopyDir(options.cacheDir, lake, options.endpoint);
+  const lakeRoot = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
   const readable = (await syncLakeCopy(chosen, lakeRoot, { ...options, prune: false })).partitions;
   if (readable.length === 0)
     throw new NoInputError(`every chosen day of ${lake.uri} disappeared while it was read`);
 
   const span = from === to ? from : `${from}_${to}`;
-  const fileName = isFile
-    ? basename(destination.kind === 'local' ? destination.path : destination.prefix)
-    : `vehicle_positions_${span}${extensions[format][0]}`;
+  const fileName = isFile ? destination.name : `vehicle_positions_${span}${extensions[format][0]}`;
   const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
   const workFile = join(workDir, fileName);
   let db: Database | undefined;
@@ -218,31 +218,10 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
     db = undefined;
     const bytes = (await stat(workFile)).size;
 
-    let target: string;
-    if (destination.kind === 'local') {
-      target = isFile ? destination.path : join(destination.path, fileName);
-      await publishLocal(workFile, target);
-    } else {
-      const key = isFile ? destination.prefix : joinKey(destination.prefix, fileName);
-      target = `s3://${destination.bucket}/${key}`;
-      reporter.stage('uploading');
-      try {
-        await putObjectFile(options.s3!(), destination.bucket, key, workFile, {
-          contentType:
-            format === 'parquet'
-              ? 'application/vnd.apache.parquet'
-              : format === 'csv'
-                ? 'text/csv'
-                : 'application/x-ndjson',
-          ...(options.policy ? { policy: options.policy } : {}),
-          ...(options.counter ? { counter: options.counter } : {}),
-        });
-      } catch (err) {
-        throw err instanceof RtlakeError
-          ? err
-          : describeS3Error(err, 'upload', target, options.endpoint, 'write');
-      }
-    }
+    const rel = isFile ? '' : fileName;
+    const target = destination.uriOf(rel);
+    if (destination.remote) reporter.stage('uploading');
+    await destination.publish(workFile, rel, { contentType: contentTypes[format] });
     return {
       lake: lake.uri,
       destination: target,
@@ -260,21 +239,5 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
   } finally {
     db?.close();
     await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-/** Moves the finished file into place in one rename (copying aside first across file systems). */
-async function publishLocal(file: string, target: string): Promise<void> {
-  const aside = join(dirname(target), `.${basename(target)}.rtlake-${process.pid}.tmp`);
-  try {
-    await mkdir(dirname(resolve(target)), { recursive: true });
-    await rename(file, target).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EXDEV') throw err;
-      await copyFile(file, aside);
-      await rename(aside, target);
-    });
-  } catch (err) {
-    await rm(aside, { force: true });
-    throw new OutputError(`cannot write ${target}: ${oneLine(err)}`, { cause: err });
   }
 }

@@ -1,31 +1,23 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PartialFailureError, ResourceError, isOutOfResources, oneLine } from '../errors.js';
-import type { Location } from '../location.js';
+import { CacheIndex } from '../store/cacheIndex.js';
+import type { FetchCache, Store } from '../store/store.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent } from '../db/sqlText.js';
-import type { RetryPolicy } from '../retry.js';
 import { describeRule, exactColumns, type DedupeRule } from './dedupeRule.js';
-import {
-  CacheIndex,
-  fetchS3Object,
-  prepareLocalFile,
-  type FetchOptions,
-  type FetchOutcome,
-  type ReadyFile,
-} from './fetchInputs.js';
+import { fetchInput, type ReadyFile } from './fetchInputs.js';
 import { listInputs, type InputObject } from './listInputs.js';
 import { daySources, formatDay, type Day } from './dayMode.js';
 import { createLoadTables, finishKeptRows, loadBatch, type BatchTarget } from './loadBatch.js';
 import type { Reporter } from './reporter.js';
 import type { FailedKey, SkippedKey } from './skipReasons.js';
-import { checkLocalOutput, lockLocalLake, writeLake, type PartitionResult } from './writeLake.js';
+import { writeLake, type PartitionResult } from './writeLake.js';
 
 export interface LoadOptions {
-  sources: Location[];
+  sources: Store[];
   glob: string;
   rule: DedupeRule;
   concurrency: number;
@@ -34,9 +26,6 @@ export interface LoadOptions {
   /** Any skipped key fails the run before anything is written. */
   strict: boolean;
   reporter: Reporter;
-  s3?: () => S3Client;
-  endpoint?: string;
-  policy?: RetryPolicy;
   /** Files per DuckDB read_json statement. */
   batchFiles?: number;
   /** DuckDB memory_limit for the run (spills to a private temp folder beyond it). */
@@ -53,7 +42,7 @@ export interface LoadOptions {
 }
 
 export interface IngestOptions extends LoadOptions {
-  out: Location;
+  out: Store;
 }
 
 export interface LoadSummary {
@@ -120,8 +109,7 @@ const secondsSince = (t: number) => Math.round((now() - t) / 10) / 100;
 export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
   const started = now();
   const { reporter } = options;
-  let retries = 0;
-  const counter = { onRetry: () => void retries++ };
+  const retriesBefore = options.sources.reduce((n, s) => Math.max(n, s.retries), 0);
   const workDir = await mkdtemp(join(tmpdir(), 'rtlake-'));
   // In memory, spilling to the private work folder beyond the memory limit: a database file would
   // write (and, on close, checkpoint) every loaded row to disk for nothing.
@@ -139,15 +127,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
   };
   try {
     await createLoadTables(db.connection);
-    const fetchOptions: FetchOptions = {
-      cacheDir: options.cacheDir,
-      workDir,
-      maxObjectSize: options.maxObjectSize,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.policy ? { policy: options.policy } : {}),
-      counter,
-      cacheIndex: new CacheIndex(),
-    };
+    const cache: FetchCache = { dir: options.cacheDir, workDir, index: new CacheIndex() };
     const skipped: SkippedKey[] = [];
     const failed: FailedKey[] = [];
     let loaded = 0;
@@ -173,11 +153,8 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       for (const w of inputWaiters.splice(0)) w();
     };
     let listSeconds = 0;
-    const listingRun = listInputs(options.sources, options.glob, () => options.s3!(), {
+    const listingRun = listInputs(options.sources, options.glob, {
       reporter,
-      ...(options.policy ? { policy: options.policy } : {}),
-      counter,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.day
         ? { day: daySources(options.sources, options.day.day, options.day.layout, options.day.windowSeconds) }
         : {}),
@@ -191,10 +168,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
         skipped.push(...listing.duplicateKeys);
         accounted += listing.duplicateKeys.length;
         total = listing.inputs.length + listing.duplicateKeys.length;
-        reporter.stage(
-          options.sources.some((s) => s.kind === 's3') ? 'fetching and loading' : 'loading',
-          total,
-        );
+        reporter.stage(options.sources.some((s) => s.remote) ? 'fetching and loading' : 'loading', total);
         progress();
         return listing;
       })
@@ -230,10 +204,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     };
     const concurrency = Math.max(1, options.concurrency);
 
-    const fetchOne = async (input: InputObject): Promise<FetchOutcome> =>
-      input.location.kind === 'local'
-        ? prepareLocalFile(input, fetchOptions)
-        : fetchS3Object(options.s3!(), input, fetchOptions);
+    const fetchOne = (input: InputObject) => fetchInput(input, cache, options.maxObjectSize);
 
     let next = 0;
     let fatal: unknown = null;
@@ -326,7 +297,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       rows_rejected_by_reason: { missing_vehicle_id: missingVehicle, missing_timestamp: missingTimestamp },
       entities_without_vehicle: otherEntities,
       duplicates_dropped: rows - missingVehicle - missingTimestamp - outsideDay - Number(stats.rows_kept),
-      retries,
+      retries: options.sources.reduce((n, s) => Math.max(n, s.retries), 0) - retriesBefore,
       seconds: { list: listSeconds, load: secondsSince(loadStarted), total: secondsSince(started) },
     };
     return { db, workDir, summary, rowsOutsideDay: outsideDay, dispose };
@@ -353,8 +324,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
 async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
   const started = now();
-  if (options.out.kind === 'local') await checkLocalOutput(options.out);
-  const unlock = options.out.kind === 'local' ? await lockLocalLake(options.out) : async () => {};
+  const unlock = await options.out.lockForWriting();
   try {
     const run = await loadArchive(options);
     try {
@@ -369,20 +339,18 @@ async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
           out: options.out.uri,
         });
       }
+      const retriesBefore = options.out.retries;
       const written = await writeLake(run.db.connection, {
         out: options.out,
         rule: options.rule,
         workDir: run.workDir,
         reporter: options.reporter,
-        ...(options.s3 ? { s3: options.s3 } : {}),
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.policy ? { policy: options.policy } : {}),
-        counter: { onRetry: () => void s.retries++ },
         ...(options.day ? { day: options.day.day } : {}),
       });
       const total = (now() - started) / 1000;
       return {
         ...s,
+        retries: s.retries + options.out.retries - retriesBefore,
         out: options.out.uri,
         ...(options.day ? { date: formatDay(options.day.day), rows_outside_day: run.rowsOutsideDay } : {}),
         rows_written: written.partitions

@@ -125,7 +125,7 @@ async function runBatch(
   if (files.length === 0) return emptyResult();
   await runSqlFile(connection, '10_load_batch', {
     files: sqlStringList(files.map((f) => f.path)),
-    keys: sqlStringRows(files.map((f) => [f.path, f.input.sourceKey])),
+    keys: sqlStringRows(files.map((f) => [f.path, f.input.key])),
     max_object_size: sqlInteger(target.maxObjectSize),
     day: daySlot(target),
   });
@@ -137,10 +137,10 @@ async function runBatch(
     await connection.run('DROP TABLE IF EXISTS batch_kept');
     const rest = await runBatch(
       connection,
-      files.filter((f) => !several.has(f.input.sourceKey)),
+      files.filter((f) => !several.has(f.input.key)),
       target,
     );
-    for (const f of files) if (several.has(f.input.sourceKey)) rest.skipped.push(severalDocuments(f));
+    for (const f of files) if (several.has(f.input.key)) rest.skipped.push(severalDocuments(f));
     return rest;
   }
   let keptFile: string | undefined;
@@ -178,8 +178,8 @@ async function accountFor(
   const result = emptyResult();
   const quiet: ReadyFile[] = [];
   for (const file of files) {
-    const row = byKey.get(file.input.sourceKey);
-    byKey.delete(file.input.sourceKey); // two files with one key (overlapping sources) count once
+    const row = byKey.get(file.input.key);
+    byKey.delete(file.input.key); // two files with one key (overlapping sources) count once
     if (row === undefined) quiet.push(file);
     else {
       result.loaded += 1;
@@ -225,7 +225,7 @@ async function describeReadFailure(file: ReadyFile, err: unknown): Promise<Skipp
   const detail = oneLine(err)
     .replace(/^[A-Za-z ]+Error: /, '')
     .replaceAll(` in file "${file.path}"`, '')
-    .replaceAll(file.path, file.input.sourceKey);
+    .replaceAll(file.path, file.input.key);
   // The loader names a file .gz exactly when its bytes are gzip (see fetchInputs).
   const gzipFault = file.path.endsWith('.gz') ? await findGzipFault(file.path) : null;
   return gzipFault

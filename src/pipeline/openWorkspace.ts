@@ -1,12 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NoInputError, UsageError } from '../errors.js';
-import type { Location } from '../location.js';
+import { NoInputError } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { runSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent, sqlString } from '../db/sqlText.js';
-import type { RetryPolicy } from '../retry.js';
+import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
 import { loadArchive, type LoadSummary } from './ingest.js';
@@ -15,18 +13,15 @@ import { tableDir } from './writeLake.js';
 
 export interface WorkspaceOptions {
   /** What `ingest --out` was given: the folder or prefix holding vehicle_positions/. */
-  lake?: Location;
+  lake?: Store;
   /** Raw archives: loaded into pings, with vehicle_positions and duplicate_groups over them. */
-  sources?: Location[];
+  sources?: Store[];
   glob: string;
   rule: DedupeRule;
   concurrency: number;
   cacheDir: string;
   maxObjectSize: number;
   reporter: Reporter;
-  s3?: () => S3Client;
-  endpoint?: string;
-  policy?: RetryPolicy;
 }
 
 export interface Workspace {
@@ -53,24 +48,17 @@ async function hasParquet(dir: string): Promise<boolean> {
 }
 
 /**
- * Copies an S3 lake's partitions into the local cache (only those whose ETag changed, removing
- * copies of days the lake no longer has), with catalog/export's sync. DuckDB then reads the copy:
- * there is no httpfs here. Returns the copy's root (it holds vehicle_positions/).
+ * Makes the lake readable as local files: a folder is read in place; a bucket's partitions are
+ * copied into the local cache (only those whose ETag changed, removing copies of days the lake no
+ * longer has), with catalog/export's sync. DuckDB then reads the copy: there is no httpfs here.
+ * Returns the folder holding vehicle_positions/.
  */
-export async function syncS3Lake(
-  lake: Extract<Location, { kind: 's3' }>,
-  options: WorkspaceOptions,
-): Promise<string> {
-  const access = {
-    ...(options.s3 ? { s3: options.s3 } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.policy ? { policy: options.policy } : {}),
-  };
-  options.reporter.stage(`listing ${lake.uri}`);
-  const partitions = await listLakePartitions(lake, access);
-  const root = lakeCopyDir(options.cacheDir, lake, options.endpoint);
+export async function readableLake(lake: Store, options: WorkspaceOptions): Promise<string> {
+  if (lake.remote) options.reporter.stage(`listing ${lake.uri}`);
+  const partitions = await listLakePartitions(lake);
+  const root = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
   await syncLakeCopy(partitions, root, {
-    ...access,
+    lake,
     concurrency: options.concurrency,
     reporter: options.reporter,
     prune: true,
@@ -111,18 +99,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   let localLake: string | undefined;
   try {
     if (options.lake) {
-      localLake = options.lake.kind === 'local' ? options.lake.path : await syncS3Lake(options.lake, options);
+      localLake = await readableLake(options.lake, options);
       const dir = join(localLake, tableDir);
       if (!(await hasParquet(dir))) {
-        if (
-          options.lake.kind === 'local' &&
-          !(await stat(options.lake.path).then(
-            () => true,
-            () => false,
-          ))
-        ) {
-          throw new UsageError(`lake folder ${options.lake.uri} does not exist`);
-        }
         throw new NoInputError(
           `no lake at ${options.lake.uri}: ${tableDir}/ holds no Parquet files (give --lake what ingest --out was given)`,
         );

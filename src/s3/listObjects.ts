@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './sdk.js';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
-import { describeS3Error, isTransientS3Error, isUnreachable } from './s3Errors.js';
+import { isTransientS3Error, isUnreachable } from './s3Errors.js';
 
 export interface ListedObject {
   key: string;
@@ -22,7 +22,6 @@ export async function listObjects(
   options: {
     policy?: RetryPolicy;
     counter?: RetryCounter;
-    endpoint?: string;
     onPage?: (count: number, page: ListedObject[]) => void;
   } = {},
 ): Promise<ListedObject[]> {
@@ -40,9 +39,7 @@ export async function listObjects(
       (err) => isTransientS3Error(err) && !isUnreachable(err),
       options.policy,
       options.counter,
-    ).catch((err: unknown) => {
-      throw describeS3Error(err, 'listing', `s3://${bucket}/${prefix}`, options.endpoint);
-    });
+    );
     const start = out.length;
     for (const item of page.Contents ?? []) {
       if (item.Key === undefined) continue;

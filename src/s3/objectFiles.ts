@@ -52,18 +52,3 @@ export async function downloadObject(
     throw err;
   }
 }
-
-export async function deleteObject(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  options: { policy?: RetryPolicy; counter?: RetryCounter } = {},
-): Promise<void> {
-  const { DeleteObjectCommand } = s3Sdk();
-  await withRetry(
-    () => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
-    isTransientS3Error,
-    options.policy,
-    options.counter,
-  );
-}

@@ -1,6 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { credentialProviders, s3Sdk } from './sdk.js';
 
+/**
+ * Everything the S3 client is built from, resolved once by the CLI (flags > environment > defaults)
+ * and handed to makeStorage. New connection options (anonymous access, requester pays, the region
+ * chain and region redirects) belong here and in makeS3Client below, and nowhere else: every S3
+ * request of every store goes through the one client made from these settings.
+ */
 export interface S3Settings {
   /** Explicit endpoint (--endpoint), else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, resolved by the CLI. */
   endpoint?: string;

@@ -81,8 +81,8 @@ export function isPreconditionFailed(err: unknown): boolean {
 }
 
 /**
- * Turns a permanent SDK error into an rtlake error that names the place and the fix.
- * Never includes credentials: only the error's code and the bucket/key.
+ * Turns a permanent SDK error into an rtlake error that names the place and the fix (an rtlake
+ * error passes through). Never includes credentials: only the error's code and the bucket/key.
  */
 export function describeS3Error(
   err: unknown,
@@ -91,6 +91,7 @@ export function describeS3Error(
   endpoint?: string,
   direction: 'read' | 'write' = 'read',
 ): RtlakeError {
+  if (err instanceof RtlakeError) return err;
   const name = nameOf(err);
   const status = httpStatus(err);
   // An endpoint URL may carry user:password@; messages never repeat it.

@@ -14,6 +14,7 @@ import { SqlFragment, sqlString, sqlIdent, sqlStringList } from '../../src/db/sq
 import { parseRule, parseSize, resolveConfig } from '../../src/cli/config.js';
 import { dedupeSlots, exactColumns } from '../../src/pipeline/dedupeRule.js';
 import { UsageError } from '../../src/errors.js';
+import { makeStorage } from '../../src/store/openStore.js';
 
 describe('parseLocation', () => {
   it('keeps S3 prefixes exactly, colons included', () => {
@@ -66,22 +67,22 @@ describe('day mode', () => {
     expect(renderLayout('YYYY/MM/DD/', parseDay('2021-09-06', 'd'))).toBe('2021/09/06/');
   });
   it('keeps neighbours only within the window around the day', () => {
+    const storage = makeStorage({ s3: {} });
     const day = daySources(
-      [parseLocation('s3://bkt/root/', 's')],
+      [storage.open(parseLocation('s3://bkt/root/', 's'))],
       parseDay('2021-09-06', 'd'),
       'YYYY/MM/DD/',
       900,
     );
-    expect(day.locations.map((l) => [l.location.uri, l.neighbour])).toEqual([
+    expect(day.stores.map((l) => [l.store.uri, l.neighbour])).toEqual([
       ['s3://bkt/root/2021/09/06/', false],
       ['s3://bkt/root/2021/09/05/', true],
       ['s3://bkt/root/2021/09/07/', true],
     ]);
-    const loc = day.locations[1]!.location;
-    expect(day.select(loc, '2021/09/05/2021-09-05T23:50:00Z_x', true)).toBe(true);
-    expect(day.select(loc, '2021/09/05/2021-09-05T23:40:00Z_x', true)).toBe(false);
-    expect(day.select(loc, '2021/09/07/2021-09-07T00:14:59Z_x', true)).toBe(true);
-    expect(day.select(loc, '2021/09/07/2021-09-07T00:15:00Z_x', true)).toBe(false);
+    expect(day.select('2021/09/05/2021-09-05T23:50:00Z_x', true)).toBe(true);
+    expect(day.select('2021/09/05/2021-09-05T23:40:00Z_x', true)).toBe(false);
+    expect(day.select('2021/09/07/2021-09-07T00:14:59Z_x', true)).toBe(true);
+    expect(day.select('2021/09/07/2021-09-07T00:15:00Z_x', true)).toBe(false);
   });
 });
 
