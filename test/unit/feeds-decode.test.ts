@@ -192,3 +192,43 @@ describe('sniffEncoding', () => {
     });
   });
 });
+
+describe('prepareFeedFile', () => {
+  it('leaves JSON to DuckDB, decodes protobuf (gzip or not, any name), skips what is neither', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync: read } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { prepareFeedFile } = await import('../../src/feeds/prepareFeedFile.js');
+    const { DecoderPool } = await import('../../src/feeds/decoderPool.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rtlake-prepare-'));
+    const pool = new DecoderPool(0);
+    const write = (name: string, bytes: Buffer) => (writeFileSync(join(dir, name), bytes), join(dir, name));
+    const vpJson = fixture(
+      '../fixtures/2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
+    );
+    expect(await prepareFeedFile(write('a.json.gz', vpJson), join(dir, 'a.out'), pool)).toEqual({
+      kind: 'json',
+      gzip: true,
+    });
+    const pb = fixture('protobuf-agencies/g.pb');
+    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), join(dir, 'b.json'), pool);
+    expect(decoded).toEqual({
+      kind: 'decoded',
+      path: join(dir, 'b.json'),
+      kinds: { entities: 42, vehicles: 21, tripUpdates: 21, alerts: 0 },
+    });
+    expect(JSON.parse(read(join(dir, 'b.json'), 'utf8'))).toEqual(decodeFeedMessage(pb).feed);
+    expect(
+      await prepareFeedFile(write('c.pb', pb.subarray(0, 9000)), join(dir, 'c.json'), pool),
+    ).toMatchObject({
+      kind: 'skipped',
+      reason: 'truncated_protobuf',
+    });
+    expect(
+      await prepareFeedFile(write('d.json', Buffer.from('id,lat\n')), join(dir, 'd.out'), pool),
+    ).toMatchObject({
+      kind: 'skipped',
+      reason: 'not_a_feed',
+    });
+  });
+});
