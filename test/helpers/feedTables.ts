@@ -84,3 +84,69 @@ export async function readFeedTables(
     db.close();
   }
 }
+
+/**
+ * One ingest run of trip_updates and alerts into a lake folder: the files' batches, then for each
+ * table the merge with the lake's partitions and the write of the changed ones. Returns which
+ * partitions were written or left unchanged.
+ */
+export async function ingestFeedTables(
+  files: Record<string, Buffer>,
+  lake: string,
+): Promise<Record<string, 'written' | 'unchanged'>> {
+  const { LocalStore } = await import('../../src/store/localStore.js');
+  const { RetryTally } = await import('../../src/retry.js');
+  const { mergeFeedTable, writeFeedPartitions } = await import('../../src/feeds/feedLake.js');
+  const dir = mkdtempSync(join(tmpdir(), 'rtlake-feeds-run-'));
+  const ready: FeedFile[] = [];
+  let n = 0;
+  for (const [key, bytes] of Object.entries(files)) {
+    const raw = join(dir, `raw-${++n}`);
+    writeFileSync(raw, bytes);
+    const encoding = sniffEncoding(bytes.subarray(0, 4096));
+    const path = encoding.format === 'protobuf' ? `${raw}.json` : `${raw}.json${encoding.gzip ? '.gz' : ''}`;
+    if (encoding.format === 'protobuf') await writeDecodedFeed(raw, path);
+    else writeFileSync(path, bytes);
+    ready.push({ path, sourceKey: key });
+  }
+  const out = new LocalStore(lake, lake, new RetryTally());
+  const db = await openDatabase();
+  const statuses: Record<string, 'written' | 'unchanged'> = {};
+  try {
+    const c = db.connection;
+    await createFeedTables(c);
+    const tu = join(dir, 'tu.parquet');
+    const al = join(dir, 'al.parquet');
+    await loadTripUpdateBatch(c, ready, { maxObjectSize: 16 << 20, keptFile: tu });
+    await loadAlertBatch(c, ready, { maxObjectSize: 16 << 20, keptFile: al });
+    for (const [table, file] of [
+      ['trip_updates', tu],
+      ['alerts', al],
+    ] as const) {
+      const merged = await mergeFeedTable(c, table, [file], { out, workDir: dir, replace: false });
+      await writeFeedPartitions(c, table, merged, { out, workDir: dir });
+      for (const p of merged.partitions) statuses[p.rel] = p.changed ? 'written' : 'unchanged';
+    }
+    return statuses;
+  } finally {
+    db.close();
+  }
+}
+
+/** A lake table's rows as stored, read straight from its Parquet files (with the path's day). */
+export async function lakeTableRows(
+  lake: string,
+  table: string,
+  order: string,
+): Promise<Record<string, unknown>[]> {
+  const db = await openDatabase();
+  try {
+    const glob = join(lake, table, '*', '*', '*', 'data.parquet').replaceAll("'", "''");
+    const reader = await db.connection.runAndReadAll(
+      `SELECT * FROM read_parquet('${glob}', hive_partitioning = true) ORDER BY ${order}`,
+    );
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeProtobuf, plainDecode, toCamelCase } from '../helpers/feedEncodings.js';
-import { readFeedTables } from '../helpers/feedTables.js';
+import { ingestFeedTables, lakeTableRows, readFeedTables } from '../helpers/feedTables.js';
 
 // Hand-made feeds around midnight UTC of 2024-03-09/10 (1710028800 = 2024-03-10 00:00:00Z).
 const header = (timestamp: number) => ({
@@ -486,5 +486,46 @@ describe('real feeds, each alone, equal an independent decode', () => {
     expect(got).toEqual(expected);
     expect(expected.length).toBeGreaterThan(5);
     expect(result.tripUpdates).toEqual([]);
+  });
+});
+
+describe('the trip_updates and alerts lake: merged run after run, idempotent, one file per day', () => {
+  it('two overlapping runs give the rows of one run over every file, and a re-run changes nothing', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const lake = mkdtempSync(join(tmpdir(), 'rtlake-feeds-lake-'));
+    const pick = (o: Record<string, Buffer>, keys: string[]) =>
+      Object.fromEntries(keys.map((k) => [k, o[k]!]));
+    const first = await ingestFeedTables(
+      {
+        ...pick(tripUpdateArchive, ['tu-1.json', 'tu-4.json']),
+        ...pick(alertArchive, ['al-1.json', 'al-4.json']),
+      },
+      lake,
+    );
+    expect(first).toEqual({
+      'trip_updates/year=2024/month=3/day=9': 'written',
+      'trip_updates/year=2024/month=3/day=10': 'written',
+      'alerts/year=2024/month=3/day=9': 'written',
+      'alerts/year=2024/month=3/day=10': 'written',
+    });
+    await ingestFeedTables({ ...tripUpdateArchive, ...alertArchive }, lake);
+    const again = await ingestFeedTables({ ...tripUpdateArchive, ...alertArchive }, lake);
+    expect(Object.values(again).every((s) => s === 'unchanged')).toBe(true);
+    const tu = await lakeTableRows(lake, 'trip_updates', 'source_key, entity_index, update_index');
+    const days = tu.map((r) => `${r.year}-${r.month}-${r.day}`);
+    expect(tu.map(({ year: _y, month: _m, day: _d, ...r }) => r)).toEqual(expectedTripUpdates);
+    expect(days).toEqual([
+      '2024-3-9',
+      '2024-3-9',
+      '2024-3-9',
+      '2024-3-10',
+      '2024-3-10',
+      '2024-3-10',
+      '2024-3-10',
+    ]);
+    const alerts = await lakeTableRows(lake, 'alerts', 'first_seen, alert_id, source_key');
+    expect(alerts.map(({ year: _y, month: _m, day: _d, ...r }) => r)).toEqual(expectedAlerts);
   });
 });
