@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { parseLocation } from '../location.js';
 import { ingest } from '../pipeline/ingest.js';
-import { defaultGlob } from '../pipeline/listInputs.js';
+import { defaultGlob } from '../pipeline/ingest/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseRule, resolveConfig } from './config.js';
 import { formatIngestSummary } from './printSummary.js';

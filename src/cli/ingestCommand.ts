@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ingest } from '../pipeline/ingest.js';
 import { parseLocation } from '../location.js';
 import type { Store } from '../store/store.js';
-import { defaultGlob } from '../pipeline/listInputs.js';
+import { defaultGlob } from '../pipeline/ingest/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseLocations, parsePositiveInt, parseRule, resolveConfig, type CommonFlags } from './config.js';
 import { formatIngestSummary } from './printSummary.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { NoInputError, UsageError } from '../errors.js';
 import { parseLocation } from '../location.js';
 import { daySources, defaultLayout, formatDay } from '../pipeline/dayMode.js';
-import { defaultGlob, listInputs } from '../pipeline/listInputs.js';
+import { defaultGlob, listInputs } from '../pipeline/ingest/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseLocations, resolveConfig } from './config.js';
 import { checkRootsExist, resolveDays } from './ingestCommand.js';

@@ -112,10 +112,12 @@ export class S3Store implements Store {
     try {
       const listed = await listObjects(this.s3.client, this.bucket, prefix, {
         ...this.s3.retry,
+        ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onPage ? { onPage: (n, page) => options.onPage!(page.map(toStored), n) } : {}),
       });
       return listed.map(toStored);
     } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
       this.fail(err, 'listing', `s3://${this.bucket}/${prefix}`);
     }
   }
@@ -137,7 +139,7 @@ export class S3Store implements Store {
    * An object from the cache, or fetched whole. `keep` stores it under a temporary name renamed
    * into place only when whole, so the cache never serves a partial object.
    */
-  async readToFile(object: StoredObject, cache: FetchCache): Promise<ReadStart> {
+  async readToFile(object: StoredObject, cache: FetchCache, signal?: AbortSignal): Promise<ReadStart> {
     const stem = this.cacheStem(object, cache);
     for (const candidate of [`${stem}.json.gz`, `${stem}.json`]) {
       // Named by ETag and size, so a cached file is the listed object: its size is the object's.
@@ -148,14 +150,16 @@ export class S3Store implements Store {
     let encoding: string | undefined;
     try {
       const fetched = await withRetry(
-        () => getObjectBytes(this.s3.client, this.bucket, object.key),
+        () => getObjectBytes(this.s3.client, this.bucket, object.key, signal),
         isTransientS3Error,
         this.s3.policy,
         this.s3.tally,
+        signal,
       );
       body = fetched.body;
       encoding = fetched.contentEncoding;
     } catch (err) {
+      if (signal?.aborted) throw signal.reason;
       if (isNotFound(err))
         return { kind: 'skipped', reason: 'vanished', detail: 'NoSuchKey (HTTP 404) after listing' };
       if (isArchived(err)) {
