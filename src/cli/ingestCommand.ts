@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ingest } from '../pipeline/ingest.js';
 import { parseLocation } from '../location.js';
 import type { Store } from '../store/store.js';
+import { defaultFeedGlob, parseFeedSelection } from '../feeds/feedKinds.js';
 import { defaultGlob } from '../pipeline/ingest/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseLocations, parsePositiveInt, parseRule, resolveConfig, type CommonFlags } from './config.js';
@@ -70,6 +71,7 @@ interface IngestFlags extends CommonFlags {
   memoryLimit?: string;
   threads?: string;
   batchFiles?: string;
+  feed?: string[];
 }
 
 export function registerIngest(program: Command, io: { stdout: (s: string) => void }): void {
@@ -83,6 +85,11 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
     .requiredOption(
       '--out <s3://bucket/prefix | folder>',
       'where the lake goes (vehicle_positions/ is created under it)',
+    )
+    .option(
+      '--feed <table>',
+      'vehicle_positions, trip_updates, alerts or all (repeatable; default vehicle_positions); the default --glob follows it',
+      collect,
     )
     .option('--strict', 'fail, writing nothing, if any key would be skipped')
     .option('--json', 'print one JSON summary on stdout')
@@ -109,8 +116,10 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
       "day mode: minutes of the neighbouring days' files to read around midnight",
       '15',
     )
-    .action(async (flags: IngestFlags) => {
+    .action(async (flags: IngestFlags, cmd: Command) => {
       const config = resolveConfig(flags);
+      const feeds = parseFeedSelection(flags.feed ?? []);
+      const glob = cmd.getOptionValueSource('glob') === 'default' ? defaultFeedGlob(feeds) : flags.glob!;
       const sources = parseLocations(flags.source, '--source').map((l) => config.storage.open(l));
       if (!flags.out) throw new UsageError('--out is required');
       const out = config.storage.open(parseLocation(flags.out, '--out'));
@@ -128,7 +137,8 @@ export function registerIngest(program: Command, io: { stdout: (s: string) => vo
             ...(day ? { day: { day, layout: flags.layout, windowSeconds: windowMinutes * 60 } } : {}),
             sources,
             out,
-            glob: flags.glob!,
+            glob,
+            feeds,
             rule: parseRule(flags),
             concurrency: config.concurrency,
             cacheDir: config.cacheDir,

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { EntityKinds } from './decodeProtobuf.js';
 
 /** The tables rtlake builds, one per GTFS-realtime feed kind. */
@@ -24,10 +25,10 @@ const entityWords: Record<FeedKind, string> = {
   alerts: 'alert',
 };
 
-export class FeedSelectionError extends Error {
+/** A --feed value that names no table: a usage error (exit 2). */
+export class FeedSelectionError extends UsageError {
   constructor(readonly value: string) {
     super(`--feed ${value}: expected vehicle_positions, trip_updates, alerts or all`);
-    this.name = 'FeedSelectionError';
   }
 }
 
@@ -76,6 +77,6 @@ export function judgeSelection(kinds: EntityKinds, selected: readonly FeedKind[]
   const what = held.map((k) => `${entityCount[k](kinds)} ${entityWords[k]}`).join(' and ');
   return {
     reason: 'feed_not_selected',
-    detail: `a ${held.map((k) => feedNameWords[k]).join('+')} feed (${what} entities); --feed selects ${selected.join(', ')}`,
+    detail: `holds ${held.map((k) => feedNameWords[k]).join(' and ')} (${what} entities); --feed selects ${selected.join(', ')}`,
   };
 }

@@ -5,8 +5,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { DecoderPool } from '../../src/feeds/decoderPool.js';
-import { createLoadTables, loadBatch } from '../../src/pipeline/loadBatch.js';
-import type { ReadyFile } from '../../src/pipeline/fetchInputs.js';
+import { createLoadTables, loadBatch } from '../../src/pipeline/ingest/loadBatch.js';
+import { vehiclePositions } from '../../src/pipeline/ingest/feedTable.js';
+import type { ReadyFile } from '../../src/pipeline/ingest/fetchInput.js';
 import { asFloat32, encodeProtobuf, plainDecode } from '../helpers/feedEncodings.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
@@ -28,13 +29,17 @@ function float32Positions(feed: any): any {
 async function vehicleRows(path: string): Promise<Record<string, unknown>[]> {
   const db = await openDatabase();
   try {
-    await createLoadTables(db.connection);
+    await createLoadTables(db.connection, vehiclePositions);
     const file = {
       input: { key: 'k', uri: path, rel: 'k', size: 0 },
       path,
       bytes: 0,
     } as unknown as ReadyFile;
-    const result = await loadBatch(db.connection, [file], { maxObjectSize: 16 << 20, keep: 'all' });
+    const result = await loadBatch(db.connection, [file], {
+      table: vehiclePositions,
+      maxObjectSize: 16 << 20,
+      keep: 'all',
+    });
     expect(result.skipped).toEqual([]);
     const reader = await db.connection.runAndReadAll(
       'SELECT * EXCLUDE (source_key) FROM pings ORDER BY entity_index',

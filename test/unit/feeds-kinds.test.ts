@@ -65,10 +65,10 @@ describe('judgeSelection', () => {
     expect(judgeSelection(k(21, 21, 0), ['trip_updates'])).toBeNull();
     expect(judgeSelection(k(0, 79, 0), ['vehicle_positions'])).toEqual({
       reason: 'feed_not_selected',
-      detail: 'a TripUpdates feed (79 trip_update entities); --feed selects vehicle_positions',
+      detail: 'holds TripUpdates (79 trip_update entities); --feed selects vehicle_positions',
     });
     expect(judgeSelection(k(0, 3, 2), ['vehicle_positions'])?.detail).toBe(
-      'a TripUpdates+Alerts feed (3 trip_update and 2 alert entities); --feed selects vehicle_positions',
+      'holds TripUpdates and Alerts (3 trip_update and 2 alert entities); --feed selects vehicle_positions',
     );
   });
 });
