@@ -6,17 +6,28 @@ import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
 import { describeRule, type DedupeRule } from '../pipeline/dedupeRule.js';
-import { parseLocations, parseRule, resolveConfig, type CommonFlags } from './config.js';
-import { addSourceFlags } from './ingestCommand.js';
-import { stderrReporter } from './stderrReporter.js';
-import { defaultGlob } from '../pipeline/ingest/listInputs.js';
+import { parseLocations, parseRule, resolveConfig } from './config.js';
+import { reporterFor } from './context.js';
+import {
+  addArchiveFlags,
+  addRuleFlags,
+  addS3Flags,
+  defaults,
+  type ArchiveFlags,
+  type GlobalFlags,
+  type RuleFlags,
+  type S3Flags,
+} from './flags.js';
+import type { Io } from './program.js';
 
-interface TuiFlags extends CommonFlags {
-  lake?: string;
-  source?: string[];
-  latencyLog?: string;
-  theme?: string;
-}
+type TuiFlags = Partial<S3Flags> &
+  ArchiveFlags &
+  Partial<RuleFlags> &
+  GlobalFlags & {
+    lake?: string;
+    latencyLog?: string;
+    theme?: string;
+  };
 
 /** The folder `rtlake` with no arguments opens: where `rtlake demo` writes by default. */
 export const defaultDemoLake = 'rtlake-demo';
@@ -70,8 +81,8 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
     rule,
     concurrency: config.concurrency,
     cacheDir: config.cacheDir,
-    maxObjectSize: config.maxObjectSize,
-    reporter: stderrReporter(),
+    maxObjectSize: flags.maxObjectSize,
+    reporter: reporterFor(flags),
   });
   try {
     // Loaded on demand so no other command pays for React and Ink.
@@ -93,12 +104,14 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
   }
 }
 
-export function registerTui(program: Command, _io: { stdout: (s: string) => void }): void {
-  addSourceFlags(
-    program
-      .command('tui')
-      .description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)'),
-  )
+export function registerTui(program: Command, _io: Io): void {
+  const cmd = program
+    .command('tui')
+    .description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)');
+  addArchiveFlags(cmd);
+  addS3Flags(cmd);
+  addRuleFlags(cmd);
+  cmd
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given (holds vehicle_positions/)')
     .option('--theme <dark|light>', 'colours for a dark or a light terminal (NO_COLOR=1: none)', 'dark')
     .addOption(
@@ -106,5 +119,5 @@ export function registerTui(program: Command, _io: { stdout: (s: string) => void
     )
     .action(async (flags: TuiFlags) => startTui(flags, !flags.lake && !flags.source));
   // `rtlake` alone opens the workbench.
-  program.action(async () => startTui({ glob: defaultGlob }, true));
+  program.action(async () => startTui({ glob: defaults.glob, maxObjectSize: defaults.maxObjectSize }, true));
 }

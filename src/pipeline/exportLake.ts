@@ -11,6 +11,7 @@ import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
 import { tableDir } from './lakeLayout.js';
+import { copyOptions as sharedCopyOptions } from '../db/exportQuery.js';
 
 export const exportFormats = ['parquet', 'csv', 'jsonl'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -22,10 +23,11 @@ const extensions: Record<ExportFormat, string[]> = {
   jsonl: ['.jsonl', '.ndjson', '.json'],
 };
 
+// The same COPY options as `query --format` and the workbench's export, so the bytes are the same.
 const copyOptions: Record<ExportFormat, string> = {
-  parquet: 'FORMAT parquet, COMPRESSION zstd',
-  csv: 'FORMAT csv, HEADER true',
-  jsonl: 'FORMAT json',
+  parquet: sharedCopyOptions.parquet,
+  csv: sharedCopyOptions.csv,
+  jsonl: sharedCopyOptions.jsonl,
 };
 
 const contentTypes: Record<ExportFormat, string> = {
