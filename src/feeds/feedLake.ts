@@ -3,6 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OutputError, oneLine } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
+import type { SqlFile } from '../db/sqlFiles.js';
 import { sqlString } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { mergeAlerts, mergeTripUpdates, pointFeedView } from './feedTables.js';
@@ -10,18 +11,18 @@ import { mergeAlerts, mergeTripUpdates, pointFeedView } from './feedTables.js';
 /** The tables beside vehicle_positions, each in its own folder under the lake. */
 export type FeedLakeTable = 'trip_updates' | 'alerts';
 
-const sql: Record<FeedLakeTable, { touched: string; changes: string; write: string }> = {
+const sql = {
   trip_updates: {
-    touched: 'lake/trip_updates_touched',
-    changes: 'lake/trip_updates_partition_changes',
-    write: 'lake/trip_updates_write_partitions',
+    touched: 'lake/10_trip_updates_touched',
+    changes: 'lake/12_trip_updates_partition_changes',
+    write: 'lake/13_trip_updates_partition_files',
   },
   alerts: {
-    touched: 'lake/alerts_touched',
-    changes: 'lake/alerts_partition_changes',
-    write: 'lake/alerts_write_partitions',
+    touched: 'lake/14_alerts_touched',
+    changes: 'lake/16_alerts_partition_changes',
+    write: 'lake/17_alerts_partition_files',
   },
-};
+} as const satisfies Record<FeedLakeTable, { touched: SqlFile; changes: SqlFile; write: SqlFile }>;
 
 const partitionFile = 'data.parquet';
 
@@ -102,7 +103,7 @@ async function checkPartition(
   rel: string,
 ): Promise<string> {
   try {
-    await readSqlFile(connection, '36_check_partition', { file: sqlString(file) });
+    await readSqlFile(connection, 'lake/02_partition_check', { file: sqlString(file) });
     return file;
   } catch (err) {
     throw new OutputError(

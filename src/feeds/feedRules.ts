@@ -1,4 +1,4 @@
-import { SqlFragment, sqlIdent } from '../db/sqlText.js';
+import { sql, sqlIdentList, sqlJoin, type SqlFragment } from '../db/sqlText.js';
 
 /**
  * The rules of the trip_updates and alerts tables, rendered once for every statement that applies
@@ -45,10 +45,6 @@ export const alertGrainColumns = [
 /** Where the rule runs: within a batch, files are ranked (file_rank orders like source_key). */
 export type RuleScope = 'batch' | 'lake';
 
-function identList(columns: readonly string[]): SqlFragment {
-  return new SqlFragment(columns.map((c) => sqlIdent(c).text).join(', '));
-}
-
 /**
  * trip_updates: PARTITION BY the grain, ORDER BY the oldest feed_timestamp, then the smallest
  * source_key (file_rank within a batch), entity_index and update_index: a total order, so the kept
@@ -56,8 +52,8 @@ function identList(columns: readonly string[]): SqlFragment {
  */
 export function tripUpdateRuleSlots(scope: RuleScope): { grain: SqlFragment; order: SqlFragment } {
   const lineage = [scope === 'batch' ? 'file_rank' : 'source_key', 'entity_index', 'update_index'];
-  const order = ['feed_timestamp', ...lineage].map((c) => `${sqlIdent(c).text} ASC NULLS LAST`).join(', ');
-  return { grain: identList(tripUpdateGrainColumns), order: new SqlFragment(order) };
+  const terms = ['feed_timestamp', ...lineage].map((c) => sql`${sqlIdentList([c])} ASC NULLS LAST`);
+  return { grain: sqlIdentList(tripUpdateGrainColumns), order: sqlJoin(terms, ', ') };
 }
 
 /**
@@ -67,13 +63,13 @@ export function tripUpdateRuleSlots(scope: RuleScope): { grain: SqlFragment; ord
 export function alertRuleSlots(scope: RuleScope): { grain: SqlFragment; first_sighting: SqlFragment } {
   const [time, key] = scope === 'batch' ? ['feed_timestamp', 'file_rank'] : ['first_seen', 'source_key'];
   const parts = [
-    `t := ${sqlIdent(time).text}`,
-    `k := ${sqlIdent(key).text}`,
-    `i := ${sqlIdent('entity_index').text}`,
+    sql`t := ${sqlIdentList([time])}`,
+    sql`k := ${sqlIdentList([key])}`,
+    sql`i := ${sqlIdentList(['entity_index'])}`,
   ];
   return {
-    grain: identList(alertGrainColumns),
-    first_sighting: new SqlFragment(`struct_pack(${parts.join(', ')})`),
+    grain: sqlIdentList(alertGrainColumns),
+    first_sighting: sql`struct_pack(${sqlJoin(parts, ', ')})`,
   };
 }
 

@@ -45,12 +45,12 @@ function countRows(
 
 /** The macros and empty tables the trip_updates and alerts statements read. */
 export async function createFeedTables(connection: DuckDBConnection): Promise<void> {
-  await runSqlFile(connection, 'ingest/feed_macros');
-  await runSqlFile(connection, 'lake/feed_tables');
+  await runSqlFile(connection, 'ingest/09_feed_macros');
+  await runSqlFile(connection, 'lake/08_feed_tables');
 }
 
 async function setLoadKeys(connection: DuckDBConnection, files: readonly FeedFile[]): Promise<void> {
-  await runSqlFile(connection, 'ingest/load_keys', {
+  await runSqlFile(connection, 'ingest/10_load_keys', {
     keys: sqlStringRows(files.map((f) => [f.path, f.sourceKey])),
   });
 }
@@ -73,13 +73,15 @@ export async function loadTripUpdateBatch(
   options: FeedBatchOptions,
 ): Promise<FeedBatchCounts> {
   await setLoadKeys(connection, files);
-  await runSqlFile(connection, 'ingest/trip_update_rows', readSlots(files, options));
+  await runSqlFile(connection, 'ingest/11_trip_update_rows', readSlots(files, options));
   const perFile = await readSqlFile(
     connection,
-    'ingest/trip_update_batch_winners',
+    'ingest/12_trip_update_batch_kept',
     tripUpdateRuleSlots('batch'),
   );
-  await runSqlFile(connection, 'ingest/trip_update_keep_winners', { kept_file: sqlString(options.keptFile) });
+  await runSqlFile(connection, 'ingest/13_trip_update_winners_file', {
+    kept_file: sqlString(options.keptFile),
+  });
   return countRows(perFile, 'trip_update_rows', [
     'missing_trip_id',
     'missing_stop',
@@ -94,9 +96,9 @@ export async function loadAlertBatch(
   options: FeedBatchOptions,
 ): Promise<FeedBatchCounts> {
   await setLoadKeys(connection, files);
-  await runSqlFile(connection, 'ingest/alert_rows', readSlots(files, options));
-  const perFile = await readSqlFile(connection, 'ingest/alert_batch_versions', alertRuleSlots('batch'));
-  await runSqlFile(connection, 'ingest/alert_keep_versions', { kept_file: sqlString(options.keptFile) });
+  await runSqlFile(connection, 'ingest/14_alert_rows', readSlots(files, options));
+  const perFile = await readSqlFile(connection, 'ingest/15_alert_batch_groups', alertRuleSlots('batch'));
+  await runSqlFile(connection, 'ingest/16_alert_versions_file', { kept_file: sqlString(options.keptFile) });
   return countRows(perFile, 'alerts', ['missing_alert_id', 'missing_feed_timestamp']);
 }
 
@@ -115,7 +117,7 @@ export async function pointFeedView(
     );
     return;
   }
-  await runSqlFile(connection, 'lake/feed_table_files', {
+  await runSqlFile(connection, 'lake/09_feed_table_files', {
     view: sqlIdent(view),
     like: sqlIdent(like),
     files: sqlStringList(files),
@@ -124,10 +126,10 @@ export async function pointFeedView(
 
 /** trip_updates_kept: the rule over the lake's rows and the run's batch winners. */
 export async function mergeTripUpdates(connection: DuckDBConnection): Promise<void> {
-  await runSqlFile(connection, 'lake/trip_updates_kept', tripUpdateRuleSlots('lake'));
+  await runSqlFile(connection, 'lake/11_trip_updates_kept', tripUpdateRuleSlots('lake'));
 }
 
 /** alerts_kept: the versions of the lake's and the run's alert versions. */
 export async function mergeAlerts(connection: DuckDBConnection): Promise<void> {
-  await runSqlFile(connection, 'lake/alerts_kept', alertRuleSlots('lake'));
+  await runSqlFile(connection, 'lake/15_alerts_kept', alertRuleSlots('lake'));
 }

@@ -1,0 +1,97 @@
+-- Grain: the view batch_rows has one row per entity of the batch's files (those with a header):
+-- the 17 seed columns, lineage (file_rank, entity_index), is_vehicle, keepable (a vehicle row with
+-- an id and a usable timestamp, of the day in day mode; {{day}} is NULL otherwise), and on each
+-- document's first entity doc_entities, the document's entity count. A view: nothing is read until
+-- sql/ingest/03_batch_kept.sql or sql/ingest/03_batch_kept_every_row.sql streams it once.
+-- Reads: the batch's local files {{files}} in ONE read_json (gzip chosen by the .gz name, which the
+-- loader guarantees matches the bytes), with the feed schema pinned: numbers are read as text and
+-- cast here, because real feeds carry integers where floats are expected, numbers as strings,
+-- explicit nulls and absent fields. Unknown fields are ignored. Only leaf fields are projected.
+-- Both spellings a feed is written in are read: MBTA's enhanced snake_case (which the protobuf
+-- decoder of src/feeds also writes) and the proto3 JSON mapping's camelCase (currentStatus, tripId).
+-- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
+-- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
+-- batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
+CREATE OR REPLACE TEMP TABLE load_keys AS
+SELECT file_path, source_key, row_number() OVER (ORDER BY source_key, file_path)::INTEGER AS file_rank
+FROM (VALUES {{keys}}) AS k(file_path, source_key);
+
+CREATE OR REPLACE TEMP VIEW batch_rows AS
+WITH documents AS (
+  SELECT
+    filename AS file_path,
+    header."timestamp" AS header_timestamp,
+    entity,
+    len(entity) AS doc_entities
+  FROM read_json(
+    {{files}},
+    format = 'auto',
+    records = true,
+    filename = true,
+    maximum_object_size = {{max_object_size}},
+    columns = {
+      header: 'STRUCT("timestamp" VARCHAR)',
+      entity: 'STRUCT(
+        id VARCHAR,
+        vehicle STRUCT(
+          current_status VARCHAR, currentStatus VARCHAR,
+          current_stop_sequence VARCHAR, currentStopSequence VARCHAR,
+          occupancy_status VARCHAR, occupancyStatus VARCHAR,
+          position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
+          stop_id VARCHAR, stopId VARCHAR,
+          "timestamp" VARCHAR,
+          trip STRUCT(
+            direction_id VARCHAR, directionId VARCHAR,
+            route_id VARCHAR, routeId VARCHAR,
+            schedule_relationship VARCHAR, scheduleRelationship VARCHAR,
+            start_date VARCHAR, startDate VARCHAR,
+            start_time VARCHAR, startTime VARCHAR,
+            trip_id VARCHAR, tripId VARCHAR
+          ),
+          vehicle STRUCT(id VARCHAR, label VARCHAR)
+        )
+      )[]'
+    }
+  )
+  WHERE header IS NOT NULL
+),
+entities AS (
+  SELECT
+    file_path, header_timestamp,
+    doc_entities,
+    unnest(entity) AS e,
+    generate_subscripts(entity, 1) - 1 AS entity_index
+  FROM documents
+),
+rows AS (
+  SELECT
+    TRY(to_timestamp(TRY_CAST(header_timestamp AS DOUBLE)))    AS feed_timestamp,
+    e.vehicle.vehicle.id                                       AS vehicle_id,
+    coalesce(e.vehicle.current_status, e.vehicle.currentStatus) AS current_status,
+    TRY_CAST(TRY_CAST(coalesce(e.vehicle.current_stop_sequence, e.vehicle.currentStopSequence) AS DOUBLE) AS INTEGER) AS current_stop_sequence,
+    coalesce(e.vehicle.occupancy_status, e.vehicle.occupancyStatus) AS occupancy_status,
+    to_finite_double(e.vehicle.position.bearing)          AS bearing,
+    to_finite_double(e.vehicle.position.latitude)          AS latitude,
+    to_finite_double(e.vehicle.position.longitude)          AS longitude,
+    coalesce(e.vehicle.stop_id, e.vehicle.stopId)          AS stop_id,
+    TRY(to_timestamp(TRY_CAST(e.vehicle."timestamp" AS DOUBLE))) AS "timestamp",
+    TRY_CAST(TRY_CAST(coalesce(e.vehicle.trip.direction_id, e.vehicle.trip.directionId) AS DOUBLE) AS INTEGER) AS direction_id,
+    coalesce(e.vehicle.trip.route_id, e.vehicle.trip.routeId) AS route_id,
+    coalesce(e.vehicle.trip.schedule_relationship, e.vehicle.trip.scheduleRelationship) AS schedule_relationship,
+    coalesce(e.vehicle.trip.start_date, e.vehicle.trip.startDate) AS start_date,
+    coalesce(e.vehicle.trip.start_time, e.vehicle.trip.startTime) AS start_time,
+    coalesce(e.vehicle.trip.trip_id, e.vehicle.trip.tripId) AS trip_id,
+    e.vehicle.vehicle.label                                    AS label,
+    k.file_rank                                                AS file_rank,
+    entity_index::INTEGER                                      AS entity_index,
+    -- The first entity of each document carries the document's entity count.
+    CASE WHEN entity_index = 0 THEN doc_entities END AS doc_entities,
+    e.vehicle IS NOT NULL AS is_vehicle
+  FROM entities
+  JOIN load_keys AS k USING (file_path)
+),
+marked AS (
+  SELECT *, is_vehicle AND vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL AND ({{day}} IS NULL OR utc_date("timestamp") = {{day}}) AS keepable
+  FROM rows
+)
+SELECT * FROM marked;

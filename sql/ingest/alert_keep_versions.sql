@@ -1,7 +1,0 @@
--- Grain: one row per alert version per UTC day of the batch (sql/ingest/alert_batch_versions.sql),
--- shaped like the alerts table. Reads: alert_batch_versions. Makes: {{kept_file}}, a Parquet file
--- in the run's work folder, then frees the batch's groups.
-COPY (SELECT * FROM alert_batch_versions) TO {{kept_file}} (FORMAT parquet, COMPRESSION lz4_raw);
-
-DROP VIEW alert_batch_versions;
-DROP TABLE alert_batch_groups;
