@@ -125,7 +125,7 @@ export async function writeFeedPartitions(
 ): Promise<void> {
   const changed = merge.partitions.filter((p) => p.changed);
   if (changed.length === 0) return;
-  const staging = join(options.out.stagingFolder(options.workDir), table);
+  const staging = options.out.stagingFolder(options.workDir);
   try {
     await mkdir(staging, { recursive: true, mode: 0o700 });
     await runSqlFile(connection, sql[table].write, { staging: sqlString(staging) });

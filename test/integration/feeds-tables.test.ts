@@ -104,6 +104,9 @@ describe('the trip_updates and alerts lake: merged run after run, idempotent, on
     await ingestFeedTables({ ...tripUpdateArchive, ...alertArchive }, lake);
     const again = await ingestFeedTables({ ...tripUpdateArchive, ...alertArchive }, lake);
     expect(Object.values(again).every((s) => s === 'unchanged')).toBe(true);
+    // Nothing but the two tables' folders: no staging folder is left behind.
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(lake).sort()).toEqual(['alerts', 'trip_updates']);
     const tu = await lakeTableRows(lake, 'trip_updates', 'source_key, entity_index, update_index');
     const days = tu.map((r) => `${r.year}-${r.month}-${r.day}`);
     expect(tu.map(({ year: _y, month: _m, day: _d, ...r }) => r)).toEqual(expectedTripUpdates);
