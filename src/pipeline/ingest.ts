@@ -4,6 +4,7 @@ import { formatDay } from './dayMode.js';
 import { loadArchive, type LoadOptions, type LoadSummary } from './ingest/loadArchive.js';
 import { mergeLake, type MergeInfo } from './ingest/mergeLake.js';
 import { writePartitions, type PartitionResult, type WriteInfo } from './ingest/writePartitions.js';
+import { feedTableSummaries, ingestFeedTables, type FeedTableSummary } from '../feeds/ingestFeedTables.js';
 
 export interface IngestOptions extends LoadOptions {
   out: Store;
@@ -21,6 +22,8 @@ export interface IngestSummary extends LoadSummary {
   partitions_unchanged: number;
   partitions: PartitionResult[];
   rows_per_second: number;
+  /** Per table built (--feed): rows read, rejected, written and its partitions. */
+  tables: Record<string, FeedTableSummary>;
 }
 
 /**
@@ -51,24 +54,36 @@ async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
     try {
       refuseIncomplete(run.summary, options);
       const { connection } = run.db;
-      const merged = await mergeLake(connection, {
+      const feeds = options.feeds ?? ['vehicle_positions'];
+      let merged: MergeInfo = { partitions: [], rowsAlreadyInLake: 0 };
+      let written: WriteInfo = { partitions: [] };
+      if (feeds.includes('vehicle_positions')) {
+        merged = await mergeLake(connection, {
+          out,
+          rule: options.rule,
+          workDir: run.workDir,
+          reporter,
+          replace: options.day !== undefined,
+        });
+        written = await writePartitions(connection, merged, {
+          out,
+          workDir: run.workDir,
+          reporter,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      }
+      const others = await ingestFeedTables(connection, run.feeds, {
         out,
-        rule: options.rule,
         workDir: run.workDir,
-        reporter,
         replace: options.day !== undefined,
-      });
-      const written = await writePartitions(connection, merged, {
-        out,
-        workDir: run.workDir,
-        reporter,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
-      return ingestSummary(options, run.summary, run.rowsOutsideDay, merged, written, {
+      const summary = ingestSummary(options, run.summary, run.rowsOutsideDay, merged, written, {
         retries: out.retries - retriesBefore,
         seconds,
       });
+      return { ...summary, tables: feedTableSummaries(feeds, summary, run.feeds, others, out) };
     } finally {
       await run.dispose();
     }
@@ -97,7 +112,7 @@ function ingestSummary(
   merged: MergeInfo,
   written: WriteInfo,
   run: { retries: number; seconds: number },
-): IngestSummary {
+): Omit<IngestSummary, 'tables'> {
   const partitions = written.partitions;
   const writtenParts = partitions.filter((p) => p.status === 'written');
   return {
