@@ -13,7 +13,8 @@ import type {
   Store,
   StoredObject,
 } from '../store/store.js';
-import { getObjectBytes } from './getObjectBytes.js';
+import { DirectGetter } from './directGet.js';
+import { getObjectBytes, type FetchedObject } from './getObjectBytes.js';
 import { listObjects } from './listObjects.js';
 import { downloadObject } from './objectFiles.js';
 import { probeConditionalWrites } from './probeConditionalWrites.js';
@@ -30,6 +31,7 @@ import {
 /** What every S3 store of a run shares: one client (made on first use), its settings, the retry policy and counter. */
 export class S3Connection {
   private made: S3Client | undefined;
+  private directGetter: DirectGetter | null | undefined;
   constructor(
     readonly settings: S3Settings,
     readonly policy: RetryPolicy,
@@ -40,6 +42,14 @@ export class S3Connection {
   }
   get endpoint(): string | undefined {
     return this.settings.endpoint;
+  }
+  /** Archive GETs without the SDK's middleware, for a custom endpoint only (see directGet.ts). */
+  get direct(): DirectGetter | null {
+    if (this.directGetter === undefined)
+      this.directGetter = this.settings.endpoint
+        ? new DirectGetter(this.client, this.settings.endpoint)
+        : null;
+    return this.directGetter;
   }
   /** The options the s3/ functions take: retry policy and counter. */
   get retry() {
@@ -148,7 +158,7 @@ export class S3Store implements Store {
     let encoding: string | undefined;
     try {
       const fetched = await withRetry(
-        () => getObjectBytes(this.s3.client, this.bucket, object.key),
+        () => this.getObject(object.key),
         isTransientS3Error,
         this.s3.policy,
         this.s3.tally,
@@ -187,6 +197,12 @@ export class S3Store implements Store {
         return path;
       },
     };
+  }
+
+  /** One GET of an archive object: direct when the endpoint allows it, else (or for any non-200) the SDK's. */
+  private async getObject(key: string): Promise<FetchedObject> {
+    const direct = this.s3.direct;
+    return (await direct?.get(this.bucket, key)) ?? getObjectBytes(this.s3.client, this.bucket, key);
   }
 
   async copyToFile(rel: string, file: string): Promise<{ path: string; version: string } | null> {
