@@ -103,8 +103,8 @@ export class ResourceError extends RtlakeError {
 
 /** The run was interrupted. */
 export class InterruptedError extends RtlakeError {
-  constructor(message = 'interrupted') {
-    super(message, ExitCode.interrupted);
+  constructor(message = 'interrupted', options?: { cause?: unknown }) {
+    super(message, ExitCode.interrupted, options);
   }
 }
 

@@ -36,18 +36,22 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Runs `attempt` until it succeeds, throws a non-transient error, or the attempts are used up
- * (then the last transient fault is thrown). `isTransient` decides which errors are retried.
+ * (then the last transient fault is thrown). `isTransient` decides which errors are retried. Once
+ * `signal` is aborted nothing is retried: its reason is thrown.
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
   isTransient: (err: unknown) => boolean,
   policy: RetryPolicy = defaultRetryPolicy,
   counter?: RetryCounter,
+  signal?: AbortSignal,
 ): Promise<T> {
   for (let i = 1; ; i++) {
+    signal?.throwIfAborted();
     try {
       return await attempt();
     } catch (err) {
+      signal?.throwIfAborted();
       if (i >= policy.attempts || !isTransient(err)) throw err;
       counter?.onRetry(err);
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (i - 1));

@@ -1,38 +1,38 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import { catalogAthena } from '../pipeline/catalogAthena.js';
 import { catalogDuckdb } from '../pipeline/catalogDuckdb.js';
 import { catalogGlue } from '../pipeline/catalogGlue.js';
-import { silentReporter, type Reporter } from '../pipeline/reporter.js';
-import { resolveConfig, type CommonFlags, type ResolvedConfig } from './config.js';
-import { stderrReporter } from './stderrReporter.js';
+import type { Reporter } from '../pipeline/reporter.js';
+import { glueEndpoint, required, resolveConfig, type ResolvedConfig } from './config.js';
+import { reporterFor } from './context.js';
+import {
+  addJsonFlag,
+  addS3Flags,
+  defaults,
+  httpUrl,
+  type GlobalFlags,
+  type JsonFlag,
+  type S3Flags,
+} from './flags.js';
+import type { Io } from './program.js';
 import type { Store } from '../store/store.js';
 
-type Io = { stdout: (s: string) => void };
-
-export interface LakeFlags extends CommonFlags {
-  lake?: string;
-  quiet?: boolean;
-}
+export type LakeFlags = S3Flags & JsonFlag & GlobalFlags & { lake?: string };
 
 /** Flags of every command that reads a lake written by ingest. */
 export function addLakeFlags(cmd: Command): Command {
-  return cmd
-    .requiredOption(
-      '--lake <s3://bucket/prefix | folder>',
-      'the lake: what ingest --out was given (it holds vehicle_positions/)',
-    )
-    .option('--endpoint <url>', 'S3-compatible endpoint (else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)')
-    .option('--region <region>', 'AWS region (else AWS_REGION, else us-east-1)')
-    .option('--profile <name>', 'AWS profile from ~/.aws/config (SSO works)')
-    .option('--concurrency <n>', 'parallel S3 downloads', '32')
-    .option(
-      '--cache-dir <folder>',
-      "where an S3 lake's partitions are copied to be read (else RTLAKE_CACHE_DIR or ~/.cache/rtlake)",
-    )
-    .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no progress on stderr');
+  cmd.addOption(
+    required(
+      new Option(
+        '--lake <s3://bucket/prefix | folder>',
+        'the lake: what ingest --out was given (it holds vehicle_positions/)',
+      ),
+    ),
+  );
+  addS3Flags(cmd);
+  return addJsonFlag(cmd);
 }
 
 /** The lake, the resolved config and the stage options every lake-reading command passes down. */
@@ -50,7 +50,7 @@ export function lakeContext(flags: LakeFlags): {
       lake: config.storage.open(lake),
       cacheDir: config.cacheDir,
       concurrency: config.concurrency,
-      reporter: flags.quiet ? silentReporter : stderrReporter(),
+      reporter: reporterFor(flags),
     },
   };
 }
@@ -89,7 +89,7 @@ interface TableFlags extends LakeFlags {
 
 function addTableFlags(cmd: Command): Command {
   return addLakeFlags(cmd)
-    .option('--table <name>', 'table name', 'vehicle_positions')
+    .option('--table <name>', 'table name', defaults.table)
     .option('--location <s3://bucket/prefix>', 'the S3 copy of a local --lake (the table must point at S3)')
     .option(
       '--years <first,last>',
@@ -126,7 +126,7 @@ export function registerCatalog(program: Command, io: Io): void {
           `${summary.lake} is a local folder: LOCATION below is a placeholder. Upload the lake (aws s3 sync ${summary.lake} s3://bucket/prefix) and re-run with --lake s3://bucket/prefix or --location s3://bucket/prefix`,
         );
       }
-      io.stdout(flags.json ? JSON.stringify(summary, null, 2) : summary.ddl);
+      await io.stdout(flags.json ? JSON.stringify(summary, null, 2) : summary.ddl);
     });
 
   addTableFlags(
@@ -134,37 +134,25 @@ export function registerCatalog(program: Command, io: Io): void {
       .command('glue')
       .description('create or update the table in the AWS Glue Data Catalog (idempotent)'),
   )
-    .requiredOption('--database <name>', 'Glue database (created if missing)')
-    .option(
-      '--glue-endpoint <url>',
-      'Glue endpoint (else AWS_ENDPOINT_URL_GLUE / AWS_ENDPOINT_URL, else a custom S3 endpoint)',
+    .addOption(required(new Option('--database <name>', 'Glue database (created if missing)')))
+    .addOption(
+      new Option(
+        '--glue-endpoint <url>',
+        'Glue endpoint (else AWS_ENDPOINT_URL_GLUE / AWS_ENDPOINT_URL, else a custom S3 endpoint)',
+      ).argParser(httpUrl),
     )
     .action(async (flags: TableFlags) => {
       const { stage, config } = lakeContext(flags);
-      const glueEndpoint =
-        flags.glueEndpoint ??
-        process.env.AWS_ENDPOINT_URL_GLUE ??
-        process.env.AWS_ENDPOINT_URL ??
-        config.s3Settings.endpoint;
-      if (glueEndpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(glueEndpoint)) {
-        throw new UsageError(`Glue endpoint "${glueEndpoint}" must be an http:// or https:// URL`);
-      }
-      if (
-        !flags.glueEndpoint &&
-        !process.env.AWS_ENDPOINT_URL_GLUE &&
-        !process.env.AWS_ENDPOINT_URL &&
-        glueEndpoint
-      ) {
-        stage.reporter.info(
-          `using the S3 endpoint ${glueEndpoint} for Glue too (set --glue-endpoint to change)`,
-        );
+      const glue = glueEndpoint(flags.glueEndpoint, config.s3Settings.endpoint);
+      if (glue.borrowed) {
+        stage.reporter.info(`using the S3 endpoint ${glue.url} for Glue too (set --glue-endpoint to change)`);
       }
       const summary = await catalogGlue({
         ...stage,
         database: flags.database!,
         table: flags.table,
         glue: {
-          ...(glueEndpoint ? { endpoint: glueEndpoint } : {}),
+          ...(glue.url ? { endpoint: glue.url } : {}),
           ...(config.s3Settings.region ? { region: config.s3Settings.region } : {}),
           ...(config.s3Settings.profile ? { profile: config.s3Settings.profile } : {}),
         },
@@ -172,7 +160,7 @@ export function registerCatalog(program: Command, io: Io): void {
         ...(flags.years !== undefined ? { years: parseYears(flags.years)! } : {}),
       });
       if (flags.json) {
-        io.stdout(JSON.stringify(summary, null, 2));
+        await io.stdout(JSON.stringify(summary, null, 2));
         return;
       }
       const what = `${summary.database}.${summary.table}`;
@@ -187,7 +175,7 @@ export function registerCatalog(program: Command, io: Io): void {
       lines.push(
         `Query it in Athena: SELECT count(*) FROM ${what} WHERE year = ${summary.last_day.slice(0, 4)}`,
       );
-      io.stdout(lines.join('\n'));
+      await io.stdout(lines.join('\n'));
     });
 
   addLakeFlags(
@@ -197,7 +185,7 @@ export function registerCatalog(program: Command, io: Io): void {
         'write a DuckDB database file with the view vehicle_positions over the lake (Tableau, DBeaver, Python)',
       ),
   )
-    .requiredOption('--out <file.duckdb>', 'the DuckDB database file to create or update')
+    .addOption(required(new Option('--out <file.duckdb>', 'the DuckDB database file to create or update')))
     .option(
       '--copy-dir <folder>',
       'for an S3 lake: where its local copy is kept (default: <out name>-parquet/ beside --out)',
@@ -210,7 +198,7 @@ export function registerCatalog(program: Command, io: Io): void {
         ...(flags.copyDir ? { copyDir: flags.copyDir } : {}),
       });
       if (flags.json) {
-        io.stdout(JSON.stringify(summary, null, 2));
+        await io.stdout(JSON.stringify(summary, null, 2));
         return;
       }
       const lines = [
@@ -228,6 +216,6 @@ export function registerCatalog(program: Command, io: Io): void {
       lines.push(
         `Try: duckdb -readonly ${summary.database} "SELECT route_id, count(*) FROM vehicle_positions GROUP BY ALL ORDER BY 2 DESC LIMIT 5"`,
       );
-      io.stdout(lines.join('\n'));
+      await io.stdout(lines.join('\n'));
     });
 }

@@ -1,10 +1,23 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { dedupeReport, type DedupeReport } from '../pipeline/dedupeReport.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
-import { silentReporter } from '../pipeline/reporter.js';
-import { parseLocations, parseRule, resolveConfig, type CommonFlags } from './config.js';
-import { addSourceFlags } from './ingestCommand.js';
-import { stderrReporter } from './stderrReporter.js';
+import { parseLocations, parseRule, resolveConfig } from './config.js';
+import { reporterFor } from './context.js';
+import {
+  addArchiveFlags,
+  addJsonFlag,
+  addRuleFlags,
+  addS3Flags,
+  defaults,
+  nonNegativeInt,
+  type ArchiveFlags,
+  type GlobalFlags,
+  type JsonFlag,
+  type RuleFlags,
+  type S3Flags,
+} from './flags.js';
+import type { Io } from './program.js';
+import { onInterrupt } from './runtime.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -41,40 +54,51 @@ export function formatDedupeReport(r: DedupeReport): string {
   return lines.join('\n');
 }
 
-export function registerDedupe(program: Command, io: { stdout: (s: string) => void }): void {
-  addSourceFlags(
-    program
-      .command('dedupe')
-      .description('report which duplicate rows the rule keeps, and why (writes nothing)'),
-  )
+export function registerDedupe(program: Command, io: Io): void {
+  const cmd = program
+    .command('dedupe')
+    .description('report which duplicate rows the rule keeps, and why (writes nothing)');
+  addArchiveFlags(cmd);
+  addS3Flags(cmd);
+  addRuleFlags(cmd);
+  cmd
     .option('--vehicle <id>', 'only this vehicle_id')
-    .option('--examples <n>', 'example groups to show', '3')
-    .option('--json', 'print the report as one JSON object')
-    .option('--quiet', 'no progress on stderr')
-    .action(
-      async (
-        flags: CommonFlags & { source?: string[]; vehicle?: string; examples: string; quiet?: boolean },
-      ) => {
-        const config = resolveConfig(flags);
-        const rule = parseRule(flags);
-        const workspace = await openWorkspace({
-          sources: parseLocations(flags.source, '--source').map((l) => config.storage.open(l)),
-          glob: flags.glob!,
-          rule,
-          concurrency: config.concurrency,
-          cacheDir: config.cacheDir,
-          maxObjectSize: config.maxObjectSize,
-          reporter: flags.quiet || flags.json ? silentReporter : stderrReporter(),
-        });
-        try {
-          const report = await dedupeReport(workspace.db.connection, rule, {
-            ...(flags.vehicle !== undefined ? { vehicle: flags.vehicle } : {}),
-            examples: Math.max(0, Number.parseInt(flags.examples, 10) || 0),
-          });
-          io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatDedupeReport(report));
-        } finally {
-          await workspace.dispose();
-        }
-      },
+    .addOption(
+      new Option('--examples <n>', 'example groups to show')
+        .argParser(nonNegativeInt)
+        .default(defaults.examples),
     );
+  addJsonFlag(cmd, 'print the report as one JSON object');
+  cmd.action(
+    async (
+      flags: S3Flags &
+        ArchiveFlags &
+        RuleFlags &
+        JsonFlag &
+        GlobalFlags & { vehicle?: string; examples: number },
+    ) => {
+      const config = resolveConfig(flags);
+      const rule = parseRule(flags);
+      const workspace = await openWorkspace({
+        sources: parseLocations(flags.source, '--source').map((l) => config.storage.open(l)),
+        glob: flags.glob,
+        rule,
+        concurrency: config.concurrency,
+        cacheDir: config.cacheDir,
+        maxObjectSize: flags.maxObjectSize,
+        reporter: reporterFor(flags, flags.json),
+      });
+      const stopInterrupt = onInterrupt(() => workspace.db.connection.interrupt());
+      try {
+        const report = await dedupeReport(workspace.db.connection, rule, {
+          ...(flags.vehicle !== undefined ? { vehicle: flags.vehicle } : {}),
+          examples: flags.examples,
+        });
+        await io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatDedupeReport(report));
+      } finally {
+        stopInterrupt();
+        await workspace.dispose();
+      }
+    },
+  );
 }

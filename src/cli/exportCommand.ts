@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseLocation } from '../location.js';
 import { exportFormats, exportLake, parseDay, type ExportFormat } from '../pipeline/exportLake.js';
 import { addLakeFlags, lakeContext, type LakeFlags } from './catalogCommand.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { collect, isoDay } from './flags.js';
+import type { Io } from './program.js';
 const dayShape = /^\d{4}-\d{2}-\d{2}$/;
 
 interface ExportFlags extends LakeFlags {
@@ -40,7 +40,7 @@ function splitTo(flags: ExportFlags): { destination: string; until?: string } {
   return { destination: places[0]!, ...(days[0] !== undefined ? { until: days[0] } : {}) };
 }
 
-export function registerExport(program: Command, io: { stdout: (s: string) => void }): void {
+export function registerExport(program: Command, io: Io): void {
   addLakeFlags(
     program
       .command('export')
@@ -48,10 +48,12 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
         'export some UTC days of the lake to one Parquet, CSV or JSON-lines file (a folder or S3)',
       ),
   )
-    .option('--date <YYYY-MM-DD>', 'one UTC day')
-    .option(
-      '--from <YYYY-MM-DD>',
-      "first UTC day (to the lake's last day unless --to YYYY-MM-DD ends the range)",
+    .addOption(new Option('--date <YYYY-MM-DD>', 'one UTC day').argParser(isoDay))
+    .addOption(
+      new Option(
+        '--from <YYYY-MM-DD>',
+        "first UTC day (to the lake's last day unless --to YYYY-MM-DD ends the range)",
+      ).argParser(isoDay),
     )
     .option(
       '--to <folder | s3://bucket/prefix | file | YYYY-MM-DD>',
@@ -104,11 +106,11 @@ export function registerExport(program: Command, io: { stdout: (s: string) => vo
         ...(columns ? { columns } : {}),
       });
       if (flags.json) {
-        io.stdout(JSON.stringify(summary, null, 2));
+        await io.stdout(JSON.stringify(summary, null, 2));
         return;
       }
       const days = summary.from === summary.to ? summary.from : `${summary.from} to ${summary.to}`;
-      io.stdout(
+      await io.stdout(
         `exported ${summary.rows.toLocaleString('en-US')} rows (${days}, ${summary.partitions_read} day partition(s)) to ${summary.destination}` +
           ` as ${summary.format}, ${summary.bytes.toLocaleString('en-US')} bytes`,
       );

@@ -1,73 +1,78 @@
-import { Command, CommanderError } from 'commander';
-import { ExitCode, PartialFailureError, RtlakeError, isOutOfResources, oneLine } from '../errors.js';
-import { registerIngest } from './ingestCommand.js';
-import { registerDemo } from './demoCommand.js';
-import { registerTui } from './tuiCommand.js';
-import { registerDedupe } from './dedupeCommand.js';
-import { registerQuery } from './queryCommand.js';
-import { registerCatalog } from './catalogCommand.js';
-import { registerExport } from './exportCommand.js';
-import { registerPlan } from './planCommand.js';
+import { ExitCode, RtlakeError, isOutOfResources, oneLine } from '../errors.js';
+import {
+  finishProgress,
+  installProcessHandlers,
+  isClosedOutput,
+  isDebug,
+  isStdoutClosed,
+  runSignal,
+} from './runtime.js';
 
-const io = {
-  stdout: (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-};
-
-export function buildProgram(): Command {
-  const program = new Command('rtlake')
-    .description(
-      'GTFS-realtime VehiclePositions archives (S3 or a folder) -> deduplicated, partitioned Parquet lake',
-    )
-    .version('0.1.0')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError(false);
-  registerIngest(program, io);
-  registerDemo(program, io);
-  registerTui(program, io);
-  registerDedupe(program, io);
-  registerQuery(program, io);
-  registerCatalog(program, io);
-  registerExport(program, io);
-  registerPlan(program, io);
-  return program;
+/**
+ * Runs the CLI; the only place that turns errors into messages and exit codes. Every message
+ * starts with "rtlake:" and is one line; a closed stdout ends the run quietly with 0; an interrupt
+ * (SIGINT/SIGTERM) ends it with one line and 130 once the command has cleaned up.
+ */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    // Answered before the commands (and with them DuckDB and the AWS SDK) are loaded.
+    const { readVersion } = await import('./version.js');
+    process.stdout.write(`${readVersion()}\n`);
+    return ExitCode.ok;
+  }
+  const removeHandlers = installProcessHandlers({
+    onForcedExit: () => {
+      process.stderr.write('rtlake: interrupted\n');
+      process.exit(ExitCode.interrupted);
+    },
+  });
+  try {
+    const [{ buildProgram }, { CommanderError }] = await Promise.all([
+      import('./program.js'),
+      import('commander'),
+    ]);
+    try {
+      await buildProgram().parseAsync(argv);
+      finishProgress();
+      return settle(ExitCode.ok);
+    } catch (err) {
+      finishProgress();
+      if (runSignal.aborted) return settle(ExitCode.interrupted);
+      if (isStdoutClosed() || isClosedOutput(err)) return ExitCode.ok;
+      if (err instanceof CommanderError) {
+        if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code))
+          return ExitCode.ok;
+        return ExitCode.usage; // commander already printed its one line (see formatCommanderError)
+      }
+      return report(err);
+    }
+  } finally {
+    removeHandlers();
+  }
 }
 
-/** Runs the CLI; the only place that turns errors into messages and exit codes. */
-export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv);
-    return ExitCode.ok;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (
-        err.code === 'commander.helpDisplayed' ||
-        err.code === 'commander.version' ||
-        err.code === 'commander.help'
-      )
-        return ExitCode.ok;
-      return ExitCode.usage; // commander already printed its one-line message
-    }
-    if (err instanceof PartialFailureError) {
-      if (argv.includes('--json')) io.stdout(JSON.stringify(err.summary, null, 2));
-      process.stderr.write(`rtlake: ${err.message}\n`);
-      return err.exitCode;
-    }
-    if (err instanceof RtlakeError) {
-      process.stderr.write(`rtlake: ${oneLine(err)}\n`);
-      return err.exitCode;
-    }
-    if (isOutOfResources(err)) {
-      // Ingest turns this into a ResourceError itself; dedupe and the workbench over raw sources
-      // hold every row read, so a large archive can exceed DuckDB's share there.
-      process.stderr.write(
-        `rtlake: DuckDB ran out of memory or spill space (${oneLine(err).slice(0, 120)}); over raw sources every row is held: narrow --glob, or ingest first and open the lake with --lake\n`,
-      );
-      return ExitCode.resources;
-    }
-    process.stderr.write(`rtlake: internal error: ${oneLine(err)} (please report this)\n`);
-    if (process.env.RTLAKE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
-    return ExitCode.internal;
+/** The code of a run that ended, unless it was interrupted on the way. */
+function settle(code: number): number {
+  if (!runSignal.aborted) return code;
+  process.stderr.write('rtlake: interrupted\n');
+  return ExitCode.interrupted;
+}
+
+function report(err: unknown): number {
+  if (err instanceof RtlakeError) {
+    process.stderr.write(`rtlake: ${oneLine(err)}\n`);
+    return err.exitCode;
   }
+  if (isOutOfResources(err)) {
+    // Until src/db raises ResourceError for every DuckDB out-of-memory error: dedupe and the
+    // workbench over raw sources hold every row read, so a large archive can exceed DuckDB's share.
+    process.stderr.write(
+      `rtlake: DuckDB ran out of memory or spill space (${oneLine(err).slice(0, 120)}); over raw sources every row is held: narrow --glob, or ingest first and open the lake with --lake\n`,
+    );
+    return ExitCode.resources;
+  }
+  process.stderr.write(`rtlake: internal error: ${oneLine(err)} (please report this; --debug shows where)\n`);
+  if (isDebug()) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+  return ExitCode.internal;
 }

@@ -1,119 +1,164 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { QueryError, UsageError } from '../errors.js';
 import { describeDuckDBError } from '../db/describeDuckDBError.js';
-import { streamRows } from '../db/streamRows.js';
+import { copyOptions, exportQuery, type CopyFormat } from '../db/exportQuery.js';
+import { splitStatements } from '../db/splitStatements.js';
+import { streamResult } from '../db/streamRows.js';
 import { parseLocation } from '../location.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
-import { silentReporter } from '../pipeline/reporter.js';
-import { parseRule, resolveConfig, type CommonFlags } from './config.js';
-import { addSourceFlags } from './ingestCommand.js';
-import { stderrReporter } from './stderrReporter.js';
+import { parseRule, resolveConfig } from './config.js';
+import { reporterFor } from './context.js';
+import {
+  addArchiveFlags,
+  addRuleFlags,
+  addS3Flags,
+  defaults,
+  nonNegativeInt,
+  oneOf,
+  type ArchiveFlags,
+  type GlobalFlags,
+  type RuleFlags,
+  type S3Flags,
+} from './flags.js';
+import type { Io } from './program.js';
+import { writeLines, writeMarkdown, writeTable, writeTsv } from './queryOutput.js';
+import { finishProgress, onInterrupt, writeOut } from './runtime.js';
 
-type Format = 'table' | 'csv' | 'json' | 'jsonl';
+export const queryFormats = ['table', 'markdown', 'tsv', 'line', 'csv', 'json', 'jsonl', 'parquet'] as const;
+export type QueryFormat = (typeof queryFormats)[number];
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+type QueryFlags = S3Flags &
+  ArchiveFlags &
+  RuleFlags &
+  GlobalFlags & {
+    lake?: string;
+    file?: string;
+    format?: QueryFormat;
+    json?: boolean;
+    maxRows: number;
+  };
 
-function tableCell(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
-}
-
-/** Writes a query's rows to stdout in the chosen format, streaming (table buffers for column widths). */
-async function printQuery(
-  connection: Parameters<typeof streamRows>[0],
-  sql: string,
-  format: Format,
-  write: (s: string) => void,
-): Promise<number> {
-  let count = 0;
-  let first = true;
-  const table: string[][] = [];
-  let header: string[] = [];
-  await streamRows(connection, sql, ({ columns, rows }) => {
-    if (first) {
-      header = columns;
-      if (format === 'csv') write(`${columns.map(csvCell).join(',')}\n`);
-      if (format === 'json') write('[');
-    }
-    for (const row of rows) {
-      if (format === 'csv') write(`${row.map(csvCell).join(',')}\n`);
-      else if (format === 'jsonl' || format === 'json') {
-        const obj = Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]));
-        write(
-          format === 'json'
-            ? `${count === 0 ? '\n' : ',\n'}${JSON.stringify(obj)}`
-            : `${JSON.stringify(obj)}\n`,
-        );
-      } else table.push(row.map(tableCell));
-      count++;
-    }
-    first = false;
-  });
-  if (format === 'json') write(count === 0 ? ']\n' : '\n]\n');
-  if (format === 'table') {
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-    const line = (cells: string[]) =>
-      cells
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join(' | ')
-        .trimEnd();
-    write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-+-')}\n`);
-    for (const r of table) write(`${line(r)}\n`);
-    write(`(${count} row${count === 1 ? '' : 's'})\n`);
+/** The SQL to run: the argument, else -f FILE ("-" is stdin), else standard input when it is not a terminal. */
+async function readSql(argument: string | undefined, file: string | undefined): Promise<string> {
+  if (argument !== undefined && file !== undefined)
+    throw new UsageError('give the SQL as an argument or with -f, not both');
+  if (argument !== undefined) return argument;
+  if (file !== undefined && file !== '-') {
+    return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`-f ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    });
   }
-  return count;
+  if (file === undefined && process.stdin.isTTY)
+    throw new UsageError('give the SQL: rtlake query --lake L "SELECT …", -f file.sql, or on standard input');
+  const parts: Buffer[] = [];
+  for await (const part of process.stdin) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString('utf8');
 }
 
-export function registerQuery(program: Command, io: { stdout: (s: string) => void }): void {
-  addSourceFlags(
-    program
-      .command('query')
-      .description(
-        'run SQL over a lake (vehicle_positions) or raw sources (pings, vehicle_positions, duplicate_groups)',
-      )
-      .argument('<sql>', 'one SQL statement'),
-  )
+/** csv, json, jsonl and parquet are written by DuckDB's COPY (as export writes them), then streamed out. */
+async function copyToStdout(
+  connection: Parameters<typeof exportQuery>[0],
+  statements: string[],
+  format: CopyFormat,
+): Promise<void> {
+  for (const s of statements.slice(0, -1)) await connection.run(s);
+  const dir = await mkdtemp(join(tmpdir(), 'rtlake-query-'));
+  try {
+    const file = join(dir, `result.${format}`);
+    await exportQuery(connection, statements.at(-1)!.replace(/;\s*$/, ''), file, format);
+    finishProgress();
+    await pipeline(createReadStream(file), process.stdout, { end: false });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function registerQuery(program: Command, _io: Io): void {
+  const cmd = program
+    .command('query')
+    .description(
+      'run SQL over a lake (vehicle_positions) or raw sources (pings, vehicle_positions, duplicate_groups); several statements run in order and the last one is printed',
+    )
+    .argument('[sql]', 'the SQL (else -f FILE, else standard input)')
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given')
-    .option('--format <table|csv|json|jsonl>', 'output format', 'table')
-    .option('--quiet', 'no progress on stderr')
-    .action(
-      async (
-        sql: string,
-        flags: CommonFlags & { source?: string[]; lake?: string; format: string; quiet?: boolean },
-      ) => {
-        const format = flags.format as Format;
-        if (!['table', 'csv', 'json', 'jsonl'].includes(format))
-          throw new UsageError(`--format must be table, csv, json or jsonl, got "${flags.format}"`);
-        if (!flags.lake && !flags.source?.length)
-          throw new UsageError('give --lake (what ingest --out was given) or --source');
-        const config = resolveConfig(flags);
-        const workspace = await openWorkspace({
-          ...(flags.lake ? { lake: config.storage.open(parseLocation(flags.lake, '--lake')) } : {}),
-          ...(flags.source?.length
-            ? { sources: flags.source.map((s) => config.storage.open(parseLocation(s, '--source'))) }
-            : {}),
-          glob: flags.glob!,
-          rule: parseRule(flags),
-          concurrency: config.concurrency,
-          cacheDir: config.cacheDir,
-          maxObjectSize: config.maxObjectSize,
-          reporter: flags.quiet ? silentReporter : stderrReporter(),
-        });
-        try {
-          const write = (s: string) => void process.stdout.write(s);
-          await printQuery(workspace.db.connection, sql, format, write).catch((err: unknown) => {
-            throw new QueryError(`query failed: ${describeDuckDBError(err)}`, { cause: err });
-          });
-        } finally {
-          await workspace.dispose();
-        }
-        void io;
-      },
+    .option('-f, --file <file.sql>', 'read the SQL from a file ("-" for standard input)')
+    .addOption(
+      new Option('--format <format>', `output format: ${queryFormats.join(', ')}`)
+        .argParser(oneOf(queryFormats))
+        .default('table'),
+    )
+    .option('--json', 'same as --format json')
+    .addOption(
+      new Option('--max-rows <n>', 'table: rows printed at most (the first and last halves; 0: all)')
+        .argParser(nonNegativeInt)
+        .default(defaults.maxRows),
     );
+  addArchiveFlags(cmd, 'raw archive to load instead of (or beside) a lake (repeatable)');
+  addS3Flags(cmd);
+  addRuleFlags(cmd);
+  cmd.action(async (sqlArgument: string | undefined, flags: QueryFlags, command: Command) => {
+    const formatGiven = command.getOptionValueSource('format') !== 'default';
+    if (flags.json && formatGiven && flags.format !== 'json')
+      throw new UsageError(`--json means --format json, not --format ${flags.format}`);
+    const format: QueryFormat = flags.json ? 'json' : (flags.format ?? 'table');
+    if (format === 'parquet' && process.stdout.isTTY)
+      throw new UsageError(
+        '--format parquet writes binary: redirect standard output to a file (> result.parquet)',
+      );
+    if (!flags.lake && !flags.source?.length)
+      throw new UsageError('give --lake (what ingest --out was given) or --source');
+    const sql = await readSql(sqlArgument, flags.file);
+    const statements = splitStatements(sql);
+    if (statements.length === 0) throw new UsageError('the SQL is empty');
+    const config = resolveConfig(flags);
+    const workspace = await openWorkspace({
+      ...(flags.lake ? { lake: config.storage.open(parseLocation(flags.lake, '--lake')) } : {}),
+      ...(flags.source?.length
+        ? { sources: flags.source.map((s) => config.storage.open(parseLocation(s, '--source'))) }
+        : {}),
+      glob: flags.glob,
+      rule: parseRule(flags),
+      concurrency: config.concurrency,
+      cacheDir: config.cacheDir,
+      maxObjectSize: flags.maxObjectSize,
+      reporter: reporterFor(flags),
+    });
+    const connection = workspace.db.connection;
+    const stopInterrupt = onInterrupt(() => connection.interrupt());
+    try {
+      if (format in copyOptions) {
+        await copyToStdout(connection, statements, format as CopyFormat).catch(rethrowAsQueryError);
+        return;
+      }
+      const result = await streamResult(connection, statements.join(';\n')).catch(rethrowAsQueryError);
+      const write = (text: string) => writeOut(text);
+      const run =
+        format === 'table'
+          ? writeTable(result, write, {
+              maxRows: flags.maxRows,
+              ...(process.stdout.isTTY ? { terminalWidth: process.stdout.columns || 80 } : {}),
+            })
+          : format === 'markdown'
+            ? writeMarkdown(result, write)
+            : format === 'tsv'
+              ? writeTsv(result, write)
+              : writeLines(result, write);
+      await run.catch(rethrowAsQueryError);
+    } finally {
+      stopInterrupt();
+      await workspace.dispose();
+    }
+  });
+}
+
+function rethrowAsQueryError(err: unknown): never {
+  // Errors of ours (a closed stdout, say) pass; DuckDB's become exit 8.
+  if (err instanceof Error && err.constructor !== Error) throw err;
+  if (typeof (err as NodeJS.ErrnoException)?.code === 'string') throw err;
+  throw new QueryError(`query failed: ${describeDuckDBError(err)}`, { cause: err });
 }

@@ -1,26 +1,59 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
-import type { DedupeRule } from '../pipeline/dedupeRule.js';
-import { parseLocations, parseRule, resolveConfig, type CommonFlags } from './config.js';
-import { addSourceFlags } from './ingestCommand.js';
-import { stderrReporter } from './stderrReporter.js';
-import { defaultGlob } from '../pipeline/listInputs.js';
+import { describeRule, type DedupeRule } from '../pipeline/dedupeRule.js';
+import { parseLocations, parseRule, resolveConfig } from './config.js';
+import { reporterFor } from './context.js';
+import {
+  addArchiveFlags,
+  addRuleFlags,
+  addS3Flags,
+  defaults,
+  type ArchiveFlags,
+  type GlobalFlags,
+  type RuleFlags,
+  type S3Flags,
+} from './flags.js';
+import type { Io } from './program.js';
 
-interface TuiFlags extends CommonFlags {
-  lake?: string;
-  source?: string[];
-  latencyLog?: string;
-}
+type TuiFlags = Partial<S3Flags> &
+  ArchiveFlags &
+  Partial<RuleFlags> &
+  GlobalFlags & {
+    lake?: string;
+    latencyLog?: string;
+    theme?: string;
+  };
 
 /** The folder `rtlake` with no arguments opens: where `rtlake demo` writes by default. */
 export const defaultDemoLake = 'rtlake-demo';
 
+/** The dedupe panel's line: the flags, then the rule in words from the one place that says it. */
 export function ruleText(rule: DedupeRule): string {
-  const dir = rule.keep === 'latest' ? 'newest' : 'oldest';
-  return `Rule (--dedupe ${rule.grain} --keep ${rule.keep}): the kept row is the one from the ${dir} feed_timestamp, then the ${rule.keep === 'latest' ? 'greatest' : 'least'} source_key, then entity_index.`;
+  return `Rule (--dedupe ${rule.grain} --keep ${rule.keep}): ${describeRule(rule)}.`;
+}
+
+/** Where the workbench keeps its lasting state: $XDG_STATE_HOME (if absolute), else ~/.local/state. */
+export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
+  const x = env.XDG_STATE_HOME;
+  return x && isAbsolute(x) ? x : join(homedir(), '.local', 'state');
+}
+
+/** The workbench's look and terminal from the environment, read once here. */
+function terminalSettings(flags: TuiFlags, env: NodeJS.ProcessEnv = process.env) {
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  if (flags.theme !== undefined && flags.theme !== 'dark' && flags.theme !== 'light')
+    throw new UsageError(`--theme must be dark or light, not ${flags.theme}`);
+  const editor = env.VISUAL || env.EDITOR;
+  return {
+    theme: noColor ? ('none' as const) : flags.theme === 'light' ? ('light' as const) : ('dark' as const),
+    ...(editor ? { editor } : {}),
+    inTmux: Boolean(env.TMUX),
+  };
 }
 
 async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
@@ -31,6 +64,7 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
   }
   const config = resolveConfig(flags);
   const rule = parseRule(flags);
+  const terminal = terminalSettings(flags);
   let lake: Location | undefined = flags.lake ? parseLocation(flags.lake, '--lake') : undefined;
   const sources =
     flags.source && flags.source.length > 0 ? parseLocations(flags.source, '--source') : undefined;
@@ -47,8 +81,8 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
     rule,
     concurrency: config.concurrency,
     cacheDir: config.cacheDir,
-    maxObjectSize: config.maxObjectSize,
-    reporter: stderrReporter(),
+    maxObjectSize: flags.maxObjectSize,
+    reporter: reporterFor(flags),
   });
   try {
     // Loaded on demand so no other command pays for React and Ink.
@@ -57,6 +91,8 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
       workspace,
       ruleText: ruleText(rule),
       exportDir: process.cwd(),
+      stateHome: stateHome(),
+      ...terminal,
       ...(hint ? { hint } : {}),
       ...(flags.latencyLog ? { latencyLog: flags.latencyLog } : {}),
       initialText: workspace.relations.includes('vehicle_positions')
@@ -68,17 +104,20 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
   }
 }
 
-export function registerTui(program: Command, _io: { stdout: (s: string) => void }): void {
-  addSourceFlags(
-    program
-      .command('tui')
-      .description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)'),
-  )
+export function registerTui(program: Command, _io: Io): void {
+  const cmd = program
+    .command('tui')
+    .description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)');
+  addArchiveFlags(cmd);
+  addS3Flags(cmd);
+  addRuleFlags(cmd);
+  cmd
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given (holds vehicle_positions/)')
+    .option('--theme <dark|light>', 'colours for a dark or a light terminal (NO_COLOR=1: none)', 'dark')
     .addOption(
       new Option('--latency-log <file>', 'append keystroke-to-frame times (ms) to a file').hideHelp(),
     )
     .action(async (flags: TuiFlags) => startTui(flags, !flags.lake && !flags.source));
   // `rtlake` alone opens the workbench.
-  program.action(async () => startTui({ glob: defaultGlob }, true));
+  program.action(async () => startTui({ glob: defaults.glob, maxObjectSize: defaults.maxObjectSize }, true));
 }

@@ -58,3 +58,23 @@ export function sqlDate(date: { year: number; month: number; day: number } | nul
     `make_date(${sqlInteger(date.year).text}, ${sqlInteger(date.month).text}, ${sqlInteger(date.day).text})`,
   );
 }
+
+/**
+ * A statement the user typed in the workbench, to be used as a subquery of a sql/workbench/ file.
+ * It is SQL by intent (the user asked to run it); this only makes it fit inside parentheses:
+ * trailing ';' removed, and a newline so a trailing -- comment cannot swallow the closing ')'.
+ */
+export function sqlUserQuery(sql: string): SqlFragment {
+  return new SqlFragment(
+    `${sql
+      .trim()
+      .replace(/;+\s*$/, '')
+      .trim()}\n`,
+  );
+}
+
+/** A finite number literal (DOUBLE); throws on NaN or infinity. */
+export function sqlDouble(value: number): SqlFragment {
+  if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
+  return new SqlFragment(String(value));
+}

@@ -38,3 +38,40 @@ export async function streamRows(
   }
   if (!sent) await onBatch({ columns, types, rows: [] });
 }
+
+/** One chunk of a result, kept as DuckDB's vectors until a row is asked for. */
+export interface ResultChunk {
+  rowCount: number;
+  /** The chunk's rows as display text (DuckDB's own rendering of each value); null for NULL. */
+  displayRows(): (string | null)[][];
+}
+
+export interface ResultStream {
+  columns: string[];
+  /** DuckDB's type names (VARCHAR, BIGINT, TIMESTAMP WITH TIME ZONE, …). */
+  types: string[];
+  chunks: AsyncIterable<ResultChunk>;
+}
+
+/**
+ * Runs a script (every statement in order) and streams the last statement's result chunk by chunk,
+ * converting a chunk's values only when its rows are asked for: a table of a million rows that
+ * prints forty converts forty.
+ */
+export async function streamResult(connection: DuckDBConnection, sql: string): Promise<ResultStream> {
+  const result = await connection.stream(sql);
+  const columns = result.columnNames();
+  const types = result.columnTypes().map((t) => t.toString());
+  async function* chunks(): AsyncGenerator<ResultChunk> {
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      yield {
+        rowCount: chunk.rowCount,
+        displayRows: () =>
+          chunk.getRows().map((row) => row.map((v) => (v === null || v === undefined ? null : String(v)))),
+      };
+    }
+  }
+  return { columns, types, chunks: chunks() };
+}

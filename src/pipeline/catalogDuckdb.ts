@@ -7,7 +7,7 @@ import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { sqlString } from '../db/sqlText.js';
 import { listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
-import { partitionFile, tableDir } from './writeLake.js';
+import { partitionFile, tableDir } from './lakeLayout.js';
 
 export interface DuckdbCatalogOptions {
   lake: Store;

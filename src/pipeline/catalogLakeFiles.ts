@@ -1,10 +1,11 @@
+import PQueue from 'p-queue';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './writeLake.js';
+import { partitionDate, tableDir } from './lakeLayout.js';
 
 /** One day partition of a lake: exactly one `data.parquet` under year=/month=/day=. */
 export interface LakePartition {
@@ -25,12 +26,6 @@ export interface LakePartition {
 }
 
 const partitionRel = /^vehicle_positions\/year=(\d{1,4})\/month=(\d{1,2})\/day=(\d{1,2})\/data\.parquet$/;
-
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
-export function partitionDate(year: number, month: number, day: number): string {
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
-}
 
 function parseRel(rel: string): Pick<LakePartition, 'year' | 'month' | 'day' | 'date' | 'rel'> | null {
   const m = partitionRel.exec(rel);
@@ -116,40 +111,35 @@ export async function syncLakeCopy(
   const next: Record<string, string> = options.prune ? {} : { ...manifest };
   options.reporter.stage('copying lake partitions', partitions.length);
   let done = 0;
-  const queue = [...partitions];
   const copied: (LakePartition | null)[] = new Array(partitions.length).fill(null);
-  const worker = async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) {
-      const index = partitions.indexOf(p);
-      const file = join(dir, p.rel);
-      const fresh =
-        manifest[p.rel] !== undefined &&
-        manifest[p.rel] === p.etag &&
-        (await stat(file).then(
-          (s) => s.isFile(),
-          () => false,
-        ));
-      if (fresh) {
-        result.reused++;
-      } else {
-        await mkdir(dirname(file), { recursive: true });
-        const etag = (await options.lake.copyToFile(p.rel, file))?.version;
-        if (etag === undefined) {
-          options.reporter.warn(`${p.uri} disappeared while the lake was being read; that day is left out`);
-          continue;
-        }
-        result.downloaded++;
-        result.bytes_downloaded += p.size;
-        p = { ...p, etag };
+  const copyOne = async (p: LakePartition, index: number) => {
+    const file = join(dir, p.rel);
+    const fresh =
+      manifest[p.rel] !== undefined &&
+      manifest[p.rel] === p.etag &&
+      (await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ));
+    if (fresh) {
+      result.reused++;
+    } else {
+      await mkdir(dirname(file), { recursive: true });
+      const etag = (await options.lake.copyToFile(p.rel, file))?.version;
+      if (etag === undefined) {
+        options.reporter.warn(`${p.uri} disappeared while the lake was being read; that day is left out`);
+        return;
       }
-      next[p.rel] = p.etag ?? '';
-      copied[index] = { ...p, localPath: file };
-      options.reporter.progress(++done, partitions.length);
+      result.downloaded++;
+      result.bytes_downloaded += p.size;
+      p = { ...p, etag };
     }
+    next[p.rel] = p.etag ?? '';
+    copied[index] = { ...p, localPath: file };
+    options.reporter.progress(++done, partitions.length);
   };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, partitions.length)) }, worker),
-  );
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
+  await Promise.all(partitions.map((p, index) => queue.add(() => copyOne(p, index))));
   if (options.prune) {
     for (const rel of Object.keys(manifest)) {
       if (next[rel] === undefined && parseRel(rel)) {

@@ -6,7 +6,7 @@ import { sqlStringList } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './writeLake.js';
+import { tableDir } from './lakeLayout.js';
 
 /** One column of the lake's Parquet files and the type Athena/Glue declare for it. */
 export interface LakeColumn {

@@ -8,9 +8,10 @@ import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
-import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
+import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './writeLake.js';
+import { tableDir } from './lakeLayout.js';
+import { copyOptions as sharedCopyOptions } from '../db/exportQuery.js';
 
 export const exportFormats = ['parquet', 'csv', 'jsonl'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -22,10 +23,11 @@ const extensions: Record<ExportFormat, string[]> = {
   jsonl: ['.jsonl', '.ndjson', '.json'],
 };
 
+// The same COPY options as `query --format` and the workbench's export, so the bytes are the same.
 const copyOptions: Record<ExportFormat, string> = {
-  parquet: 'FORMAT parquet, COMPRESSION zstd',
-  csv: 'FORMAT csv, HEADER true',
-  jsonl: 'FORMAT json',
+  parquet: sharedCopyOptions.parquet,
+  csv: sharedCopyOptions.csv,
+  jsonl: sharedCopyOptions.jsonl,
 };
 
 const contentTypes: Record<ExportFormat, string> = {
@@ -150,19 +152,15 @@ function chooseColumns(available: string[], requested: string[] | undefined): st
   return requested.map((c) => byLower.get(c.toLowerCase())!);
 }
 
-/**
- * Exports some UTC days of the lake to one Parquet, CSV or JSON-lines file, in a folder or on S3.
- * Only the day partitions in the range are listed, fetched and read. The file appears whole or not
- * at all (written aside, then renamed or uploaded in one PUT).
- */
-export async function exportLake(options: ExportOptions): Promise<ExportSummary> {
-  const started = Date.now();
-  const { lake, reporter, destination } = options;
-  const { format, isFile } = formatOf(destination, options.format);
+/** The partitions of the chosen days, as local files (an S3 lake's are copied first). */
+async function readableDays(
+  options: ExportOptions,
+): Promise<{ from: string; to: string; readable: LakePartition[]; lakeRoot: string }> {
+  const { lake } = options;
   if (options.from && options.to && options.from > options.to) {
     throw new UsageError(`--from ${options.from} is after --to ${options.to}`);
   }
-  reporter.stage('listing the lake');
+  options.reporter.stage('listing the lake');
   const all = await listLakePartitions(lake);
   if (all.length === 0) {
     throw new NoInputError(
@@ -181,26 +179,29 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
   const readable = (await syncLakeCopy(chosen, lakeRoot, { ...options, prune: false })).partitions;
   if (readable.length === 0)
     throw new NoInputError(`every chosen day of ${lake.uri} disappeared while it was read`);
+  return { from, to, readable, lakeRoot };
+}
 
-  const span = from === to ? from : `${from}_${to}`;
-  const fileName = isFile ? destination.name : `vehicle_positions_${span}${extensions[format][0]}`;
-  const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
-  const workFile = join(workDir, fileName);
-  let db: Database | undefined;
+/** Writes the chosen rows and columns to `workFile` in a session that can read only those days. */
+async function writeExportFile(
+  options: ExportOptions,
+  days: { readable: LakePartition[]; lakeRoot: string; span: string },
+  format: ExportFormat,
+  workDir: string,
+  workFile: string,
+): Promise<{ rows: number; columns: string[] }> {
+  const db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
   try {
-    db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
     const where = options.where === undefined ? new SqlFragment('true') : await checkWhere(db, options.where);
     await runSqlFile(db.connection, '70_export_view', {
-      files: sqlStringList(readable.map((p) => p.localPath!)),
-      allowed: sqlStringList([`${join(lakeRoot, tableDir)}/`, `${workDir}/`]),
+      files: sqlStringList(days.readable.map((p) => p.localPath!)),
+      allowed: sqlStringList([`${join(days.lakeRoot, tableDir)}/`, `${workDir}/`]),
     });
     const available = (await readSqlFile(db.connection, '71_export_columns')).map((r) =>
       String(r.column_name),
     );
     const columns = chooseColumns(available, options.columns);
-
-    reporter.stage(`exporting ${readable.length} day(s) to ${format}`);
-    let rows: number;
+    options.reporter.stage(`exporting ${days.readable.length} day(s) to ${format}`);
     try {
       const result = await runSqlFile(db.connection, '73_export_copy', {
         columns: new SqlFragment(columns.map((c) => sqlIdent(c).text).join(', ')),
@@ -208,23 +209,46 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
         file: sqlString(workFile),
         format: sqlKeyword(copyOptions[format], Object.values(copyOptions)),
       });
-      rows = Number(result.rowsChanged);
+      return { rows: Number(result.rowsChanged), columns };
     } catch (err) {
       if (options.where !== undefined)
         throw new QueryError(`--where failed: ${oneLine(err)}`, { cause: err });
-      throw new OutputError(`exporting ${span} failed: ${oneLine(err)}`, { cause: err });
+      throw new OutputError(`exporting ${days.span} failed: ${oneLine(err)}`, { cause: err });
     }
+  } finally {
     db.close();
-    db = undefined;
-    const bytes = (await stat(workFile)).size;
+  }
+}
 
+/**
+ * Exports some UTC days of the lake to one Parquet, CSV or JSON-lines file, in a folder or on S3.
+ * Only the day partitions in the range are listed, fetched and read. The file appears whole or not
+ * at all (written aside, then renamed or uploaded in one PUT).
+ */
+export async function exportLake(options: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const { lake, reporter, destination } = options;
+  const { format, isFile } = formatOf(destination, options.format);
+  const { from, to, readable, lakeRoot } = await readableDays(options);
+  const span = from === to ? from : `${from}_${to}`;
+  const fileName = isFile ? destination.name : `vehicle_positions_${span}${extensions[format][0]}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
+  const workFile = join(workDir, fileName);
+  try {
+    const { rows, columns } = await writeExportFile(
+      options,
+      { readable, lakeRoot, span },
+      format,
+      workDir,
+      workFile,
+    );
+    const bytes = (await stat(workFile)).size;
     const rel = isFile ? '' : fileName;
-    const target = destination.uriOf(rel);
     if (destination.remote) reporter.stage('uploading');
     await destination.publish(workFile, rel, { contentType: contentTypes[format] });
     return {
       lake: lake.uri,
-      destination: target,
+      destination: destination.uriOf(rel),
       format,
       from,
       to,
@@ -237,7 +261,6 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
       seconds: Math.round((Date.now() - started) / 10) / 100,
     };
   } finally {
-    db?.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }

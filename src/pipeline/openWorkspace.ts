@@ -7,9 +7,9 @@ import { sqlIdent, sqlString } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import { dedupeSlots, type DedupeRule } from './dedupeRule.js';
-import { loadArchive, type LoadSummary } from './ingest.js';
+import { loadArchive, type LoadSummary } from './ingest/loadArchive.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './writeLake.js';
+import { tableDir } from './lakeLayout.js';
 
 export interface WorkspaceOptions {
   /** What `ingest --out` was given: the folder or prefix holding vehicle_positions/. */

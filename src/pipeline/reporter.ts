@@ -8,11 +8,20 @@ export interface Reporter {
   info(message: string): void;
   /** Something odd that did not stop the run (one line). */
   warn(message: string): void;
+  /** Objects listed so far in the current source (each page, before the glob). */
+  keysListed?(listed: number): void;
+  /** One archive object is a local file, ready to load (fetched, found in the cache, or a folder's). */
+  fileFetched?(key: string, bytes: number): void;
+  /** A batch of files was read into DuckDB (each loaded or skipped with its reason). */
+  filesLoaded?(keys: readonly string[]): void;
 }
 
-export const silentReporter: Reporter = {
+export const silentReporter: Required<Reporter> = {
   stage() {},
   progress() {},
   info() {},
   warn() {},
+  keysListed() {},
+  fileFetched() {},
+  filesLoaded() {},
 };

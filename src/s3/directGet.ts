@@ -35,7 +35,7 @@ export class DirectGetter {
   }
 
   /** The object's bytes, or null when the answer is not a 200 (the caller then uses the SDK). */
-  async get(bucket: string, key: string): Promise<FetchedObject | null> {
+  async get(bucket: string, key: string, signal?: AbortSignal): Promise<FetchedObject | null> {
     const [credentials, region] = await Promise.all([
       this.client.config.credentials(),
       this.client.config.region(),
@@ -85,6 +85,7 @@ export class DirectGetter {
           method: 'GET',
           headers,
           agent: this.agent,
+          ...(signal ? { signal } : {}),
           // As the SDK's request handler is configured (s3Client.ts): a stalled connection or body
           // fails as TimeoutError, which the retry treats as transient.
           timeout: 60_000,

@@ -20,10 +20,9 @@ export async function getObjectBytes(
   signal?: AbortSignal,
 ): Promise<FetchedObject> {
   const { GetObjectCommand } = s3Sdk();
-  const response = await client.send(
-    new GetObjectCommand({ Bucket: bucket, Key: key }),
-    signal ? { abortSignal: signal } : {},
-  );
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+    abortSignal: signal,
+  });
   const stream = response.Body as NodeJS.ReadableStream | undefined;
   if (!stream) throw new TransientFault(`GET s3://${bucket}/${key} returned no body`);
   const chunks: Buffer[] = [];

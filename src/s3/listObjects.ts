@@ -22,6 +22,7 @@ export async function listObjects(
   options: {
     policy?: RetryPolicy;
     counter?: RetryCounter;
+    signal?: AbortSignal;
     onPage?: (count: number, page: ListedObject[]) => void;
   } = {},
 ): Promise<ListedObject[]> {
@@ -33,12 +34,14 @@ export async function listObjects(
       () =>
         client.send(
           new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+          { abortSignal: options.signal },
         ),
       // The first contact: an endpoint nobody listens on (or a name that does not resolve) is a
       // configuration mistake, reported at once rather than after a minute of backoff.
       (err) => isTransientS3Error(err) && !isUnreachable(err),
       options.policy,
       options.counter,
+      options.signal,
     );
     const start = out.length;
     for (const item of page.Contents ?? []) {

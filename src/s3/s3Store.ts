@@ -122,10 +122,12 @@ export class S3Store implements Store {
     try {
       const listed = await listObjects(this.s3.client, this.bucket, prefix, {
         ...this.s3.retry,
+        ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onPage ? { onPage: (n, page) => options.onPage!(page.map(toStored), n) } : {}),
       });
       return listed.map(toStored);
     } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
       this.fail(err, 'listing', `s3://${this.bucket}/${prefix}`);
     }
   }
@@ -147,7 +149,7 @@ export class S3Store implements Store {
    * An object from the cache, or fetched whole. `keep` stores it under a temporary name renamed
    * into place only when whole, so the cache never serves a partial object.
    */
-  async readToFile(object: StoredObject, cache: FetchCache): Promise<ReadStart> {
+  async readToFile(object: StoredObject, cache: FetchCache, signal?: AbortSignal): Promise<ReadStart> {
     const stem = this.cacheStem(object, cache);
     for (const candidate of [`${stem}.json.gz`, `${stem}.json`]) {
       // Named by ETag and size, so a cached file is the listed object: its size is the object's.
@@ -158,14 +160,16 @@ export class S3Store implements Store {
     let encoding: string | undefined;
     try {
       const fetched = await withRetry(
-        () => this.getObject(object.key),
+        () => this.getObject(object.key, signal),
         isTransientS3Error,
         this.s3.policy,
         this.s3.tally,
+        signal,
       );
       body = fetched.body;
       encoding = fetched.contentEncoding;
     } catch (err) {
+      if (signal?.aborted) throw signal.reason;
       if (isNotFound(err))
         return { kind: 'skipped', reason: 'vanished', detail: 'NoSuchKey (HTTP 404) after listing' };
       if (isArchived(err)) {
@@ -200,9 +204,12 @@ export class S3Store implements Store {
   }
 
   /** One GET of an archive object: direct when the endpoint allows it, else (or for any non-200) the SDK's. */
-  private async getObject(key: string): Promise<FetchedObject> {
+  private async getObject(key: string, signal?: AbortSignal): Promise<FetchedObject> {
     const direct = this.s3.direct;
-    return (await direct?.get(this.bucket, key)) ?? getObjectBytes(this.s3.client, this.bucket, key);
+    return (
+      (await direct?.get(this.bucket, key, signal)) ??
+      getObjectBytes(this.s3.client, this.bucket, key, signal)
+    );
   }
 
   async copyToFile(rel: string, file: string): Promise<{ path: string; version: string } | null> {

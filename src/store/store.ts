@@ -23,7 +23,7 @@ export interface Store {
   /** Every object under the root (or under `under` in it), `onPage` hearing of each page as it comes. */
   list(options?: ListOptions): Promise<StoredObject[]>;
   /** An archive object as a local file DuckDB can read (see ReadStart); never throws for one bad key. */
-  readToFile(object: StoredObject, cache: FetchCache): Promise<ReadStart>;
+  readToFile(object: StoredObject, cache: FetchCache, signal?: AbortSignal): Promise<ReadStart>;
   /** The object at `rel` as a local file: in place in a folder, else downloaded to `file`. Null: absent. */
   copyToFile(rel: string, file: string): Promise<{ path: string; version?: string } | null>;
   /** Takes the store for writing (a folder: checks it is writable and takes its lock). Returns the release. */
@@ -51,6 +51,8 @@ export interface Store {
 export interface ListOptions {
   /** A sub-folder (sub-prefix) of the root, ending in '/'. */
   under?: string;
+  /** Stops the listing (and its requests). */
+  signal?: AbortSignal;
   /** Each page of objects as it is listed, with the count listed so far. */
   onPage?: (page: StoredObject[], listedSoFar: number) => void;
 }

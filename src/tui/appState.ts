@@ -1,6 +1,14 @@
 import type { Cell, QueryPage } from '../db/queryPage.js';
-import type { CatalogRelation } from '../db/readCatalog.js';
+import type {
+  Candidates,
+  CatalogRelation,
+  Chart,
+  DedupeGroup,
+  Dot,
+  MapExtent,
+} from '../db/workbenchQueries.js';
 import { columnWidths, scrollLeftFor, scrollTopFor } from './gridLayout.js';
+import { fitView, panCells, zoomAt, type MapView } from './mapModel.js';
 
 /**
  * The workbench's state apart from the editor: focus, the result on screen and where the grid
@@ -9,7 +17,43 @@ import { columnWidths, scrollLeftFor, scrollTopFor } from './gridLayout.js';
 export type Focus = 'editor' | 'results' | 'catalog';
 export const focusOrder: Focus[] = ['editor', 'results', 'catalog'];
 
-export type Overlay = { kind: 'help' } | { kind: 'detail'; scroll: number } | { kind: 'dedupe' };
+export interface ChartState {
+  kind: 'chart';
+  column: string;
+  type: string;
+  chart?: Chart;
+}
+
+export interface MapState {
+  kind: 'map';
+  latitude: string;
+  longitude: string;
+  /** The column whose values colour the points, if any. */
+  colour?: string;
+  /** Columns the colour can cycle through (the result's others). */
+  colourChoices: string[];
+  extent?: MapExtent;
+  view?: MapView;
+  /** The map cursor, in cells of the map area. */
+  cursor: { x: number; y: number };
+  /** The other corner of a box being selected. */
+  anchor?: { x: number; y: number };
+  dots?: Dot[];
+}
+
+export interface HistorySearch {
+  kind: 'history';
+  query: string;
+  selected: number;
+}
+
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'detail'; scroll: number }
+  | { kind: 'dedupe' }
+  | ChartState
+  | MapState
+  | HistorySearch;
 
 export type Sort = { column: string; direction: 'asc' | 'desc' };
 
@@ -40,7 +84,7 @@ export interface GridState {
   width: number;
 }
 
-export type RunKind = 'query' | 'more' | 'export' | 'dedupe';
+export type RunKind = 'query' | 'more' | 'export' | 'dedupe' | 'chart' | 'map' | 'copy';
 
 export interface StatusState {
   running?: { kind: RunKind; label: string; startedAt: number };
@@ -48,19 +92,10 @@ export interface StatusState {
   error?: string;
 }
 
-export interface DedupeGroup {
-  vehicleId: string;
-  timestamp: string;
-  candidates: number;
-  conflicting: boolean;
-  differing: string;
-  timestampUs: number;
-}
-
 export interface DedupeState {
   groups: DedupeGroup[];
   selected: number;
-  candidates?: QueryPage;
+  candidates?: Candidates;
   left: number;
 }
 
@@ -74,7 +109,14 @@ export interface AppState {
   dedupe: DedupeState;
   /** Earlier results (as SQL, re-run on back). */
   backStack: { sql: string; baseSql: string; title: string; sort?: Sort }[];
+  /** The overlay area (chart, map, detail…) inside its border. */
+  pane: { width: number; height: number };
   now: number;
+}
+
+/** The map's drawing area in cells: the overlay less its title and its two bottom lines. */
+export function mapCells(s: AppState): { w: number; h: number } {
+  return { w: Math.max(10, s.pane.width), h: Math.max(3, s.pane.height - 3) };
 }
 
 export type AppAction =
@@ -100,13 +142,25 @@ export type AppAction =
   | { type: 'popBack' }
   | { type: 'message'; text: string; error?: boolean }
   | { type: 'gridMove'; rows?: number; cols?: number; pages?: number; toRow?: number; toCol?: number }
-  | { type: 'gridViewport'; height: number; width: number }
+  | { type: 'gridViewport'; height: number; width: number; paneWidth?: number; paneHeight?: number }
   | { type: 'detailScroll'; by: number }
   | { type: 'catalogLoaded'; relations: CatalogRelation[] }
   | { type: 'catalogMove'; by: number }
   | { type: 'dedupeGroups'; groups: DedupeGroup[] }
   | { type: 'dedupeMove'; by: number }
-  | { type: 'dedupeCandidates'; page: QueryPage }
+  | { type: 'dedupeCandidates'; candidates: Candidates }
+  | { type: 'chartReady'; chart: Chart }
+  | { type: 'chartColumn'; by: number }
+  | { type: 'mapExtent'; extent: MapExtent }
+  | { type: 'mapDots'; dots: Dot[] }
+  | { type: 'mapMove'; dx: number; dy: number }
+  | { type: 'mapPan'; dx: number; dy: number }
+  | { type: 'mapZoom'; factor: number }
+  | { type: 'mapFit' }
+  | { type: 'mapAnchor' }
+  | { type: 'mapColour' }
+  | { type: 'historyQuery'; text?: string; backspace?: boolean }
+  | { type: 'historyMove'; by: number }
   | { type: 'dedupeScroll'; by: number }
   | { type: 'tick'; now: number };
 
@@ -118,6 +172,7 @@ export function createAppState(now = Date.now()): AppState {
     catalog: { relations: [], selected: 0 },
     dedupe: { groups: [], selected: 0, left: 0 },
     backStack: [],
+    pane: { width: 78, height: 20 },
     now,
   };
 }
@@ -171,7 +226,7 @@ export function appReducer(s: AppState, a: AppAction): AppState {
         columns: a.page.columns,
         types: a.page.types,
         rows: a.page.rows,
-        widths: columnWidths(a.page.columns, a.page.rows),
+        widths: columnWidths(a.page.columns, a.page.rows, a.page.types),
         hasMore: a.page.hasMore,
         capped: false,
         ...(a.sort ? { sort: a.sort } : {}),
@@ -247,9 +302,17 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       return { ...s, grid: clampGrid(g, s.result) };
     }
     case 'gridViewport': {
-      if (s.grid.height === a.height && s.grid.width === a.width) return s;
+      const pane = { width: a.paneWidth ?? s.pane.width, height: a.paneHeight ?? s.pane.height };
+      if (
+        s.grid.height === a.height &&
+        s.grid.width === a.width &&
+        pane.width === s.pane.width &&
+        pane.height === s.pane.height
+      )
+        return s;
       return {
         ...s,
+        pane,
         grid: clampGrid({ ...s.grid, height: Math.max(1, a.height), width: Math.max(10, a.width) }, s.result),
       };
     }
@@ -287,7 +350,41 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       return { ...s, dedupe: { ...rest, selected, left: 0 } };
     }
     case 'dedupeCandidates':
-      return { ...s, dedupe: { ...s.dedupe, candidates: a.page }, status: stopped(s) };
+      return { ...s, dedupe: { ...s.dedupe, candidates: a.candidates }, status: stopped(s) };
+    case 'chartReady':
+      if (s.overlay?.kind !== 'chart') return { ...s, status: stopped(s) };
+      return { ...s, overlay: { ...s.overlay, chart: a.chart }, status: stopped(s) };
+    case 'chartColumn': {
+      if (s.overlay?.kind !== 'chart' || !s.result) return s;
+      const n = s.result.columns.length;
+      const col = (((s.result.columns.indexOf(s.overlay.column) + a.by) % n) + n) % n;
+      return {
+        ...s,
+        grid: clampGrid({ ...s.grid, col }, s.result),
+        overlay: { kind: 'chart', column: s.result.columns[col]!, type: s.result.types[col]! },
+      };
+    }
+    case 'mapExtent':
+    case 'mapDots':
+    case 'mapMove':
+    case 'mapPan':
+    case 'mapZoom':
+    case 'mapFit':
+    case 'mapAnchor':
+    case 'mapColour': {
+      if (s.overlay?.kind !== 'map') return s;
+      const map = mapReducer(s.overlay, a, mapCells(s));
+      const status = a.type === 'mapExtent' || a.type === 'mapDots' ? stopped(s) : s.status;
+      return map === s.overlay && status === s.status ? s : { ...s, overlay: map, status };
+    }
+    case 'historyQuery': {
+      if (s.overlay?.kind !== 'history') return s;
+      const query = a.backspace ? s.overlay.query.slice(0, -1) : s.overlay.query + (a.text ?? '');
+      return { ...s, overlay: { ...s.overlay, query, selected: 0 } };
+    }
+    case 'historyMove':
+      if (s.overlay?.kind !== 'history') return s;
+      return { ...s, overlay: { ...s.overlay, selected: Math.max(0, s.overlay.selected + a.by) } };
     case 'dedupeScroll': {
       const n = s.dedupe.candidates?.rows.length ?? 0;
       return {
@@ -297,6 +394,75 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     }
     case 'tick':
       return { ...s, now: a.now };
+  }
+}
+
+type MapAction = Extract<
+  AppAction,
+  { type: 'mapExtent' | 'mapDots' | 'mapMove' | 'mapPan' | 'mapZoom' | 'mapFit' | 'mapAnchor' | 'mapColour' }
+>;
+
+/** The map overlay: moving the cursor past an edge pans; zoom keeps the point under the cursor. */
+export function mapReducer(m: MapState, a: MapAction, cells: { w: number; h: number }): MapState {
+  const centre = { x: Math.floor(cells.w / 2), y: Math.floor(cells.h / 2) };
+  switch (a.type) {
+    case 'mapExtent': {
+      const { dots: _d, ...rest } = m;
+      const view = Number.isFinite(a.extent.south) ? fitView(a.extent, cells.w, cells.h) : undefined;
+      return { ...rest, extent: a.extent, ...(view ? { view } : {}), cursor: centre };
+    }
+    case 'mapDots':
+      return { ...m, dots: a.dots };
+    case 'mapMove': {
+      if (!m.view) return m;
+      const x = m.cursor.x + a.dx;
+      const y = m.cursor.y + a.dy;
+      const cx = Math.max(0, Math.min(cells.w - 1, x));
+      const cy = Math.max(0, Math.min(cells.h - 1, y));
+      // Past an edge the map moves instead of the cursor (and a box being drawn keeps its corner on the ground).
+      const px = x - cx;
+      const py = y - cy;
+      if (px === 0 && py === 0) return { ...m, cursor: { x: cx, y: cy } };
+      return {
+        ...m,
+        view: panCells(m.view, px, py),
+        cursor: { x: cx, y: cy },
+        ...(m.anchor ? { anchor: { x: m.anchor.x - px, y: m.anchor.y - py } } : {}),
+      };
+    }
+    case 'mapPan': {
+      if (!m.view) return m;
+      const dx = Math.round(a.dx * cells.w);
+      const dy = Math.round(a.dy * cells.h);
+      return {
+        ...m,
+        view: panCells(m.view, dx, dy),
+        ...(m.anchor ? { anchor: { x: m.anchor.x - dx, y: m.anchor.y - dy } } : {}),
+      };
+    }
+    case 'mapZoom': {
+      if (!m.view) return m;
+      const { anchor: _a, ...rest } = m;
+      return { ...rest, view: zoomAt(m.view, cells.w, cells.h, m.cursor.x, m.cursor.y, a.factor) };
+    }
+    case 'mapFit': {
+      if (!m.extent || !Number.isFinite(m.extent.south)) return m;
+      const { anchor: _a, ...rest } = m;
+      return { ...rest, view: fitView(m.extent, cells.w, cells.h), cursor: centre };
+    }
+    case 'mapAnchor': {
+      if (m.anchor) {
+        const { anchor: _a, ...rest } = m;
+        return rest;
+      }
+      return { ...m, anchor: m.cursor };
+    }
+    case 'mapColour': {
+      const choices: (string | undefined)[] = [undefined, ...m.colourChoices];
+      const next = choices[(choices.indexOf(m.colour) + 1) % choices.length];
+      const { colour: _c, dots: _d, ...rest } = m;
+      return next ? { ...rest, colour: next } : rest;
+    }
   }
 }
 
@@ -322,4 +488,18 @@ export function nextSort(current: Sort | undefined, column: string): Sort | unde
   if (!current || current.column !== column) return { column, direction: 'asc' };
   if (current.direction === 'asc') return { column, direction: 'desc' };
   return undefined;
+}
+
+/** History entries containing `query` (any case), newest first, each text once. */
+export function historyMatches(history: readonly string[], query: string): string[] {
+  const q = query.toLowerCase();
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i]!;
+    if (seen.has(h) || !h.toLowerCase().includes(q)) continue;
+    seen.add(h);
+    out.push(h);
+  }
+  return out;
 }

@@ -1,15 +1,31 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../db/openDatabase.js';
 import { describeQueryError, interruptQueries, isInterrupted } from '../db/interruptible.js';
 import { exportQuery, type ExportFormat } from '../db/exportQuery.js';
-import { openQueryPage, type QueryCursor, type QueryPage } from '../db/queryPage.js';
-import { readCatalog, type CatalogRelation } from '../db/readCatalog.js';
+import { openQueryPage, type Cell, type QueryCursor } from '../db/queryPage.js';
+import {
+  readCatalog,
+  readChart,
+  readCompletionWords,
+  readDuplicateGroups,
+  readGroupCandidates,
+  readMapDots,
+  readMapExtent,
+  type Candidates,
+  type CatalogRelation,
+  type Chart,
+  type DedupeGroup,
+  type Dot,
+  type DotGrid,
+  type MapExtent,
+} from '../db/workbenchQueries.js';
+import type { CompletionWords } from './completion.js';
 
 /**
- * What the workbench needs from DuckDB, as a handful of calls. User queries run on the main
- * connection (which holds the open stream for fetch-more); the catalog, exports and the dedupe
- * panel run on a second connection so they never close that stream.
+ * What the workbench needs from DuckDB, as typed calls. User queries run on the main connection
+ * (which holds the open stream for fetch-more); the catalog, exports, charts, the map and the
+ * dedupe panel run on a second connection so they never close that stream.
  */
 export interface WorkbenchBackend {
   /** One line saying what is open. */
@@ -21,9 +37,15 @@ export interface WorkbenchBackend {
   /** How the kept row of a duplicate group is chosen, in words. */
   ruleText: string;
   open(sql: string, limit: number): Promise<QueryCursor>;
-  /** Reads the first `limit` rows of a query on the side connection. */
-  peek(sql: string, limit: number): Promise<QueryPage>;
   catalog(): Promise<CatalogRelation[]>;
+  completionWords(): Promise<CompletionWords>;
+  duplicateGroups(): Promise<DedupeGroup[]>;
+  groupCandidates(group: DedupeGroup): Promise<Candidates>;
+  chart(sql: string, column: string, type: string, bins: number): Promise<Chart>;
+  mapExtent(sql: string, latitude: string, longitude: string): Promise<MapExtent>;
+  mapDots(sql: string, latitude: string, longitude: string, grid: DotGrid, colour?: string): Promise<Dot[]>;
+  /** The whole result (header first) as rows of text, or undefined when it has more than `maxRows`. */
+  allRows(sql: string, maxRows: number): Promise<{ columns: string[]; rows: Cell[][] } | undefined>;
   exportResult(sql: string, format: ExportFormat): Promise<{ file: string; rows: number }>;
   cancel(): void;
   isInterrupted(err: unknown): boolean;
@@ -39,25 +61,21 @@ export function exportFileName(dir: string, format: ExportFormat, now = new Date
   }
 }
 
-export function createBackend(options: {
-  connection: DuckDBConnection;
-  side: DuckDBConnection;
+export async function createBackend(options: {
+  db: Database;
   description: string;
   relations: string[];
   ruleText: string;
   exportDir: string;
-}): WorkbenchBackend {
-  const { connection, side } = options;
+}): Promise<WorkbenchBackend & { close(): void }> {
+  const connection = options.db.connection;
+  const side = await options.db.instance.connect();
   return {
     description: options.description,
     relations: options.relations,
     hasDuplicateGroups: options.relations.includes('duplicate_groups'),
     ruleText: options.ruleText,
     open: (sql, limit) => openQueryPage(connection, sql, limit),
-    peek: async (sql, limit) => {
-      const page = await openQueryPage(side, sql, limit);
-      return { columns: page.columns, types: page.types, rows: page.rows, hasMore: page.hasMore };
-    },
     catalog: async () => {
       const all = await readCatalog(side);
       const rank = (r: CatalogRelation) => {
@@ -65,6 +83,16 @@ export function createBackend(options: {
         return i === -1 ? options.relations.length : i;
       };
       return all.sort((a, b) => rank(a) - rank(b));
+    },
+    completionWords: () => readCompletionWords(side),
+    duplicateGroups: () => readDuplicateGroups(side),
+    groupCandidates: (g) => readGroupCandidates(side, g),
+    chart: (sql, column, type, bins) => readChart(side, sql, column, type, bins),
+    mapExtent: (sql, lat, lon) => readMapExtent(side, sql, lat, lon),
+    mapDots: (sql, lat, lon, grid, colour) => readMapDots(side, sql, lat, lon, grid, colour),
+    allRows: async (sql, maxRows) => {
+      const page = await openQueryPage(side, sql, maxRows);
+      return page.hasMore ? undefined : { columns: page.columns, rows: page.rows };
     },
     exportResult: async (sql, format) => {
       const file = exportFileName(options.exportDir, format);
@@ -74,5 +102,6 @@ export function createBackend(options: {
     cancel: () => interruptQueries([connection, side]),
     isInterrupted,
     describeError: describeQueryError,
+    close: () => side.closeSync(),
   };
 }

@@ -2,12 +2,34 @@ import type { Cell } from '../db/queryPage.js';
 
 /** Widest a column gets before its cells are cut (the detail view shows them whole). */
 export const maxColumnWidth = 32;
-export const nullText = 'NULL';
+/** SQL NULL in the grid: a sign no string can be mistaken for (the string 'NULL' shows as NULL). */
+export const nullText = '∅';
 
 /** One line of a cell: control characters and newlines made visible, so a row stays one line. */
 export function cellLine(c: Cell): string {
   if (c === null) return nullText;
   return c.replace(/\r?\n/g, '↵').replace(/[\x00-\x1f\x7f]/g, '·');
+}
+
+const numericType =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+/** Counts and other 64-bit integers get thousands separators (years and small codes do not). */
+const largeIntegerType = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT)$/;
+
+export function isNumericType(type: string | undefined): boolean {
+  return type !== undefined && numericType.test(type);
+}
+
+/** A cell as the grid shows it: cellLine, with thousands separators in large integers. */
+export function displayCell(c: Cell, type: string | undefined): string {
+  if (c !== null && type !== undefined && largeIntegerType.test(type) && /^-?\d{4,}$/.test(c))
+    return c.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return cellLine(c);
+}
+
+/** A DuckDB type in the header's second line: lower case, parameters kept (decimal(18,3)). */
+export function typeLabel(type: string | undefined): string {
+  return (type ?? '').toLowerCase().replace('timestamp with time zone', 'timestamptz');
 }
 
 export function fit(text: string, width: number, alignRight = false): string {
@@ -17,11 +39,16 @@ export function fit(text: string, width: number, alignRight = false): string {
 }
 
 /** Widths from the header and the first rows (stable while more rows are fetched). */
-export function columnWidths(columns: string[], rows: Cell[][], sample = 200): number[] {
+export function columnWidths(
+  columns: string[],
+  rows: Cell[][],
+  types: string[] = [],
+  sample = 200,
+): number[] {
   return columns.map((name, i) => {
-    let w = Math.max(3, name.length + 2); // room for a sort arrow
+    let w = Math.max(3, name.length + 2, Math.min(12, typeLabel(types[i]).length)); // room for a sort arrow
     for (let r = 0; r < Math.min(rows.length, sample); r++)
-      w = Math.max(w, cellLine(rows[r]![i] ?? null).length);
+      w = Math.max(w, displayCell(rows[r]![i] ?? null, types[i]).length);
     return Math.min(w, maxColumnWidth);
   });
 }

@@ -2,7 +2,18 @@
  * Every shortcut of the workbench, in one table. The app matches keys against it, the help line
  * and the F1 help are drawn from it, and the README's keys table is checked against it by a test.
  */
-export type Scope = 'global' | 'editor' | 'results' | 'catalog' | 'detail' | 'dedupe' | 'help';
+export type Scope =
+  | 'global'
+  | 'editor'
+  | 'completion'
+  | 'results'
+  | 'catalog'
+  | 'detail'
+  | 'chart'
+  | 'map'
+  | 'history'
+  | 'dedupe'
+  | 'help';
 
 export type Action =
   | 'run'
@@ -51,6 +62,24 @@ export type Action =
   | 'firstColumn'
   | 'lastColumn'
   | 'insertName'
+  | 'historySearch'
+  | 'externalEditor'
+  | 'accept'
+  | 'chart'
+  | 'map'
+  | 'copyCell'
+  | 'copyRow'
+  | 'copyResult'
+  | 'panLeft'
+  | 'panRight'
+  | 'panUp'
+  | 'panDown'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'fit'
+  | 'mark'
+  | 'boxQuery'
+  | 'colour'
   | 'close';
 
 export interface Binding {
@@ -107,6 +136,20 @@ export const keyBindings: readonly Binding[] = [
     inHelpLine: true,
   },
   { scope: 'editor', action: 'historyNext', keys: ['ctrl+n', 'alt+down'], label: 'next query from history' },
+  {
+    scope: 'editor',
+    action: 'historySearch',
+    keys: ['ctrl+r'],
+    label: 'search the history (kept across restarts)',
+    inHelpLine: true,
+  },
+  {
+    scope: 'editor',
+    action: 'externalEditor',
+    keys: ['ctrl+o'],
+    label: 'edit the text in $VISUAL or $EDITOR',
+    inHelpLine: true,
+  },
   { scope: 'editor', action: 'selectAll', keys: ['ctrl+a'], label: 'select all' },
   { scope: 'editor', action: 'newline', keys: ['return'], label: 'new line' },
   { scope: 'editor', action: 'backspace', keys: ['backspace'], label: 'delete before the cursor' },
@@ -129,6 +172,17 @@ export const keyBindings: readonly Binding[] = [
   { scope: 'editor', action: 'selectDown', keys: ['shift+down'], label: 'extend the selection down' },
   { scope: 'editor', action: 'selectLineStart', keys: ['shift+home'], label: 'select to start of line' },
   { scope: 'editor', action: 'selectLineEnd', keys: ['shift+end'], label: 'select to end of line' },
+
+  {
+    scope: 'completion',
+    action: 'accept',
+    keys: ['tab', 'return'],
+    label: 'accept the highlighted completion',
+    inHelpLine: true,
+  },
+  { scope: 'completion', action: 'up', keys: ['up'], label: 'previous completion' },
+  { scope: 'completion', action: 'down', keys: ['down'], label: 'next completion', inHelpLine: true },
+  { scope: 'completion', action: 'close', keys: ['escape'], label: 'close the list', inHelpLine: true },
 
   { scope: 'results', action: 'up', keys: ['up', 'k'], label: 'row up' },
   { scope: 'results', action: 'down', keys: ['down', 'j'], label: 'row down' },
@@ -173,6 +227,23 @@ export const keyBindings: readonly Binding[] = [
   },
   {
     scope: 'results',
+    action: 'chart',
+    keys: ['c'],
+    label: 'chart the column over the whole result',
+    inHelpLine: true,
+  },
+  {
+    scope: 'results',
+    action: 'map',
+    keys: ['M'],
+    label: 'map latitude/longitude of the whole result',
+    inHelpLine: true,
+  },
+  { scope: 'results', action: 'copyCell', keys: ['y'], label: 'copy the cell (OSC 52)', inHelpLine: true },
+  { scope: 'results', action: 'copyRow', keys: ['Y'], label: 'copy the row as TSV' },
+  { scope: 'results', action: 'copyResult', keys: ['A'], label: 'copy the whole result as TSV' },
+  {
+    scope: 'results',
     action: 'back',
     keys: ['b', 'backspace'],
     label: 'back to the previous result (re-runs it)',
@@ -197,6 +268,44 @@ export const keyBindings: readonly Binding[] = [
   { scope: 'detail', action: 'right', keys: ['right', 'l'], label: 'next record' },
   { scope: 'detail', action: 'close', keys: ['escape', 'return', 'q'], label: 'close', inHelpLine: true },
 
+  { scope: 'chart', action: 'left', keys: ['left', 'h'], label: 'chart the previous column' },
+  { scope: 'chart', action: 'right', keys: ['right', 'l'], label: 'chart the next column' },
+  { scope: 'chart', action: 'close', keys: ['escape', 'q', 'c'], label: 'close', inHelpLine: true },
+
+  { scope: 'map', action: 'up', keys: ['up', 'k'], label: 'cursor north (pans at the edge)' },
+  { scope: 'map', action: 'down', keys: ['down', 'j'], label: 'cursor south' },
+  { scope: 'map', action: 'left', keys: ['left', 'h'], label: 'cursor west' },
+  { scope: 'map', action: 'right', keys: ['right', 'l'], label: 'cursor east' },
+  { scope: 'map', action: 'panUp', keys: ['shift+up', 'K'], label: 'pan north a quarter' },
+  { scope: 'map', action: 'panDown', keys: ['shift+down', 'J'], label: 'pan south a quarter' },
+  { scope: 'map', action: 'panLeft', keys: ['shift+left', 'H'], label: 'pan west a quarter' },
+  { scope: 'map', action: 'panRight', keys: ['shift+right', 'L'], label: 'pan east a quarter' },
+  { scope: 'map', action: 'zoomIn', keys: ['+', '='], label: 'zoom in at the cursor', inHelpLine: true },
+  { scope: 'map', action: 'zoomOut', keys: ['-'], label: 'zoom out', inHelpLine: true },
+  { scope: 'map', action: 'fit', keys: ['0'], label: 'show every point' },
+  {
+    scope: 'map',
+    action: 'mark',
+    keys: [' '],
+    label: 'mark a corner of a box (again: drop it)',
+    inHelpLine: true,
+  },
+  {
+    scope: 'map',
+    action: 'boxQuery',
+    keys: ['return'],
+    label: 'query the rows inside the box',
+    inHelpLine: true,
+  },
+  { scope: 'map', action: 'colour', keys: ['C'], label: 'colour by the next column', inHelpLine: true },
+  { scope: 'map', action: 'close', keys: ['escape', 'q', 'M'], label: 'close', inHelpLine: true },
+
+  { scope: 'history', action: 'up', keys: ['up', 'ctrl+r'], label: 'older match' },
+  { scope: 'history', action: 'down', keys: ['down'], label: 'newer match' },
+  { scope: 'history', action: 'accept', keys: ['return'], label: 'put it in the editor', inHelpLine: true },
+  { scope: 'history', action: 'backspace', keys: ['backspace'], label: 'delete a search character' },
+  { scope: 'history', action: 'close', keys: ['escape'], label: 'close', inHelpLine: true },
+
   { scope: 'dedupe', action: 'up', keys: ['up', 'k'], label: 'previous group' },
   { scope: 'dedupe', action: 'down', keys: ['down', 'j'], label: 'next group' },
   { scope: 'dedupe', action: 'left', keys: ['left', 'h'], label: 'scroll candidates left' },
@@ -206,10 +315,12 @@ export const keyBindings: readonly Binding[] = [
   { scope: 'help', action: 'close', keys: ['escape', 'q', 'f1', 'return'], label: 'close', inHelpLine: true },
 ];
 
-/** Overlays take keys before the globals; panes take them before the globals too. */
-export function actionFor(scope: Scope, id: string): Action | undefined {
-  const own = keyBindings.find((b) => b.scope === scope && b.keys.includes(id));
-  if (own) return own.action;
+/** The first of the scopes that binds the key, else the globals: overlays and panes go first. */
+export function actionFor(scopes: Scope | readonly Scope[], id: string): Action | undefined {
+  for (const scope of typeof scopes === 'string' ? [scopes] : scopes) {
+    const own = keyBindings.find((b) => b.scope === scope && b.keys.includes(id));
+    if (own) return own.action;
+  }
   return keyBindings.find((b) => b.scope === 'global' && b.keys.includes(id))?.action;
 }
 
@@ -237,15 +348,43 @@ export function displayKey(id: string): string {
     .join('+');
 }
 
-const shortLabels: Partial<Record<Action, string>> = {
+/** Every action's word in the help line (a Record, so a new action without one does not compile). */
+const shortLabels: Record<Action, string> = {
   run: 'run',
   cancel: 'cancel',
   quit: 'quit',
   focusNext: 'focus',
+  focusPrev: 'unfocus',
   help: 'keys',
   dedupe: 'dedupe',
   undo: 'undo',
+  redo: 'redo',
   historyPrev: 'history',
+  historyNext: 'next',
+  historySearch: 'search',
+  externalEditor: '$EDITOR',
+  selectAll: 'all',
+  newline: 'newline',
+  backspace: 'delete',
+  deleteForward: 'delete',
+  left: 'left',
+  right: 'right',
+  up: 'up',
+  down: 'next',
+  wordLeft: 'word',
+  wordRight: 'word',
+  lineStart: 'start',
+  lineEnd: 'end',
+  docStart: 'top',
+  docEnd: 'bottom',
+  pageUp: 'page',
+  pageDown: 'page',
+  selectLeft: 'select',
+  selectRight: 'select',
+  selectUp: 'select',
+  selectDown: 'select',
+  selectLineStart: 'select',
+  selectLineEnd: 'select',
   detail: 'detail',
   sort: 'sort',
   fetchMore: 'more',
@@ -254,7 +393,27 @@ const shortLabels: Partial<Record<Action, string>> = {
   exportCsv: 'csv',
   exportParquet: 'parquet',
   back: 'back',
+  firstRow: 'first',
+  lastRow: 'last',
+  firstColumn: 'first',
+  lastColumn: 'last',
   insertName: 'insert',
+  accept: 'accept',
+  chart: 'chart',
+  map: 'map',
+  copyCell: 'copy',
+  copyRow: 'row',
+  copyResult: 'all',
+  panLeft: 'pan',
+  panRight: 'pan',
+  panUp: 'pan',
+  panDown: 'pan',
+  zoomIn: 'zoom',
+  zoomOut: 'out',
+  fit: 'fit',
+  mark: 'box',
+  boxQuery: 'filter',
+  colour: 'colour',
   close: 'close',
 };
 
@@ -262,13 +421,13 @@ const shortLabels: Partial<Record<Action, string>> = {
 export function helpItems(scope: Scope): string[] {
   const own = keyBindings.filter((b) => b.scope === scope && b.inHelpLine);
   const global =
-    scope === 'help' || scope === 'detail'
+    scope === 'help' || scope === 'detail' || scope === 'chart' || scope === 'map' || scope === 'history'
       ? []
       : keyBindings.filter((b) => b.scope === 'global' && b.inHelpLine);
   return [...global.slice(0, 2), ...own, ...global.slice(2)].map(
     (b) =>
       `${b.keys
-        .filter((k) => k !== 'ctrl+return' && k !== 'backspace')
+        .filter((k) => k !== 'ctrl+return' && k !== 'backspace' && k !== '=')
         .slice(0, 2)
         .map(displayKey)
         .join('/')} ${shortLabels[b.action] ?? b.label}`,
@@ -280,9 +439,13 @@ export function keysMarkdown(): string {
   const scopeNames: Record<Scope, string> = {
     global: 'anywhere',
     editor: 'editor',
+    completion: 'completion list',
     results: 'results',
     catalog: 'catalog',
     detail: 'detail view',
+    chart: 'chart',
+    map: 'map',
+    history: 'history search',
     dedupe: 'dedupe panel',
     help: 'help',
   };

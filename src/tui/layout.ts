@@ -6,7 +6,7 @@ export interface Layout {
   gridWidth: number;
   /** Lines inside the results border: title, header and data rows. */
   gridHeight: number;
-  /** Data rows of the grid. */
+  /** Data rows of the grid (below the title, the names and the types). */
   gridRows: number;
   /** Overlay area (replaces editor + results). */
   overlayHeight: number;
@@ -24,7 +24,7 @@ export function computeLayout(columns: number, rows: number): Layout {
     topHeight: top - 2,
     gridWidth: width - 2,
     gridHeight: gridOuter - 2,
-    gridRows: Math.max(1, gridOuter - 2 - 2),
+    gridRows: Math.max(1, gridOuter - 2 - 3),
     overlayHeight: height - 2 - 2,
   };
 }

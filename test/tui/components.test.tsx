@@ -13,8 +13,9 @@ const state = appReducer(appReducer(createAppState(0), { type: 'gridViewport', h
     types: ['VARCHAR', 'BIGINT'],
     rows: [
       ['Red', '130'],
-      ['Green-D', '85'],
+      ['Green-D', '12345'],
       [null, '3'],
+      ['NULL', '4'],
     ],
     hasMore: true,
   },
@@ -27,14 +28,22 @@ const state = appReducer(appReducer(createAppState(0), { type: 'gridViewport', h
 });
 
 describe('views', () => {
-  it('GridView shows the header with the sort arrow, the rows and NULL', () => {
+  it('GridView shows names with the sort arrow, types, numbers right-aligned with separators, and NULL apart from the string NULL', () => {
     const { lastFrame } = render(
       <GridView result={state.result} grid={state.grid} focused width={60} height={6} />,
     );
     const frame = lastFrame()!;
-    expect(frame).toMatch(/route_id\s*┃pings▼/);
-    expect(frame).toMatch(/Red\s*┃\s*130/);
-    expect(frame).toMatch(/NULL\s*┃\s*3/);
+    const lines = frame.split('\n');
+    expect(lines[0]).toMatch(/^route_id\s*┃\s*pings▼$/);
+    expect(lines[1]).toMatch(/^varchar\s*┃\s*bigint$/);
+    expect(frame).toMatch(/Red\s*┃\s+130/);
+    // 12345 is a BIGINT: a separator, and right-aligned under the 3-digit 130.
+    const red = lines.find((l) => l.startsWith('Red'))!;
+    const green = lines.find((l) => l.startsWith('Green-D'))!;
+    expect(green).toMatch(/┃\s*12,345$/);
+    expect(red.length).toBe(green.length);
+    expect(frame).toMatch(/^∅\s*┃\s*3$/m);
+    expect(frame).toMatch(/^NULL\s*┃\s*4$/m);
   });
   it('StatusLine shows the row count and an error in words', () => {
     const failed = appReducer(state, {
@@ -43,7 +52,7 @@ describe('views', () => {
       elapsedMs: 1,
     });
     const { lastFrame } = render(<StatusLine state={failed} description="lake x" width={120} />);
-    expect(lastFrame()).toContain('3 of >3 rows');
+    expect(lastFrame()).toContain('4 of >4 rows');
     expect(lastFrame()).toContain('✗ syntax error: at or near "FORM"');
   });
   it('HelpLine lists the focused pane keys from keyBindings', () => {
@@ -65,20 +74,18 @@ describe('views', () => {
               timestamp: '2022-01-01 00:00:01+00',
               candidates: 2,
               conflicting: true,
-              differing: "'occupancy_status'",
-              timestampUs: 1,
+              differing: 'occupancy_status',
+              timestampUs: 1n,
             },
           ],
           selected: 0,
           left: 0,
           candidates: {
-            columns: ['kept', 'vehicle_id', 'occupancy_status'],
-            types: ['BOOLEAN', 'VARCHAR', 'VARCHAR'],
+            columns: ['vehicle_id', 'occupancy_status'],
             rows: [
-              ['true', 'y1', 'FULL'],
-              ['false', 'y1', 'EMPTY'],
+              { kept: true, values: ['y1', 'FULL'] },
+              { kept: false, values: ['y1', 'EMPTY'] },
             ],
-            hasMore: false,
           },
         }}
       />,

@@ -7,7 +7,7 @@ import {
   type EditorAction,
   type EditorState,
 } from '../../src/tui/editorState.js';
-import { splitStatements, statementAt } from '../../src/tui/sqlStatements.js';
+import { splitStatements, statementAt } from '../../src/tui/sqlTokens.js';
 
 const apply = (s: EditorState, ...actions: EditorAction[]) => actions.reduce(editorReducer, s);
 

@@ -72,7 +72,7 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
     t.send(['SELECT count(*) AS pings FROM vehicle_positions'], true);
     t.send(['C-j']);
     const after = await t.waitFor(
-      (s) => /│pings\s*│\n│\s+\d+/.test(s) && s.includes('1 row'),
+      (s) => /│\s*pings\s*│\n│\s*bigint\s*│\n│\s+[\d,]+/.test(s) && s.includes('1 row'),
       15_000,
       'the next query',
     );

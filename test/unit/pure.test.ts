@@ -8,7 +8,7 @@ import {
   parseDay,
   renderLayout,
 } from '../../src/pipeline/dayMode.js';
-import { makeNameMatcher } from '../../src/pipeline/listInputs.js';
+import { makeNameMatcher } from '../../src/pipeline/ingest/listInputs.js';
 import { renderSql } from '../../src/db/runSqlFile.js';
 import { SqlFragment, sqlString, sqlIdent, sqlStringList } from '../../src/db/sqlText.js';
 import { parseRule, parseSize, resolveConfig } from '../../src/cli/config.js';

@@ -37,15 +37,14 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
   let candWidth = 0;
   let nameWidth = 0;
   if (page && page.rows.length > 0) {
-    const keptCol = page.columns.indexOf('kept');
-    const dataCols = page.columns.map((c, i) => ({ c, i })).filter((x) => x.i !== keptCol);
+    const dataCols = page.columns.map((c, i) => ({ c, i }));
     nameWidth = Math.min(22, Math.max(...dataCols.map((x) => x.c.length)) + 1);
     const shown = page.rows.slice(dedupe.left);
     candWidth = Math.max(
       12,
       Math.min(26, Math.floor((detailWidth - nameWidth) / Math.max(1, Math.min(shown.length, 3))) - 1),
     );
-    const kept = shown.map((r) => r[keptCol] === 'true');
+    const kept = shown.map((r) => r.kept);
     detail.push({
       key: 'h',
       label: 'candidate',
@@ -54,10 +53,10 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
       cells: shown.map((_r, i) => `#${dedupe.left + i + 1}${kept[i] ? ' ✓ KEPT' : ' dropped'}`),
     });
     for (const { c, i } of dataCols) {
-      const values = page.rows.map((r) => r[i] ?? null);
+      const values = page.rows.map((r) => r.values[i] ?? null);
       // Lineage differs by construction; what matters is whether the data the rule chose between differs.
       const differs = !lineage.has(c) && new Set(values.map((v) => (v === null ? '\u0000null' : v))).size > 1;
-      detail.push({ key: c, label: c, differs, cells: shown.map((r) => cellLine(r[i] ?? null)) });
+      detail.push({ key: c, label: c, differs, cells: shown.map((r) => cellLine(r.values[i] ?? null)) });
     }
   }
   detail = detail.slice(0, height - 2);
@@ -76,6 +75,7 @@ export function DedupeView({ dedupe, ruleText, width, height }: DedupeViewProps)
               key={`${grp.vehicleId}-${grp.timestampUs}`}
               wrap="truncate"
               backgroundColor={sel ? theme.selectedRow : undefined}
+              inverse={theme.mono && sel}
             >
               <Text color={grp.conflicting ? theme.conflicting : undefined}>
                 {grp.conflicting ? '⚠' : ' '}

@@ -21,7 +21,7 @@ export function DetailView({ result, row, col, scroll, width, height }: DetailVi
   const start = Math.min(scroll, result.columns.length - 1);
   for (let c = start; c < result.columns.length && lines.length < height - 1; c++) {
     const v = record[c] ?? null;
-    const text = v === null ? nullText : v;
+    const text = v === null ? `${nullText} NULL` : v;
     const wrapped: string[] = [];
     for (const part of text.split('\n')) {
       for (let i = 0; i < Math.max(1, part.length); i += valueWidth)

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { GridState, ResultState } from '../appState.js';
-import { cellLine, fit, frozenCount, visibleColumns } from '../gridLayout.js';
+import { displayCell, fit, frozenCount, isNumericType, typeLabel, visibleColumns } from '../gridLayout.js';
 import { theme } from '../theme.js';
 
 export interface GridViewProps {
@@ -13,10 +13,10 @@ export interface GridViewProps {
   height: number;
 }
 
-const numeric =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
-
-/** The visible window of the result: header, then rows top..top+height-1, frozen first column. */
+/**
+ * The visible window of the result: names, types, then rows top..top+height-1, frozen first
+ * column; numbers right-aligned, NULL as ∅ (dim), large integers with thousands separators.
+ */
 export const GridView = memo(function GridView({ result, grid, focused, width, height }: GridViewProps) {
   if (!result) {
     return (
@@ -33,18 +33,19 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
   }
   const cols = visibleColumns(result.widths, grid.left, width);
   const frozen = frozenCount(result.widths);
-  const right = result.types.map((t) => numeric.test(t));
+  const right = result.types.map((t) => isNumericType(t));
   const sep = (i: number) => (i === frozen - 1 ? '┃' : '│');
   const header = cols.map((c, i) => {
     const arrow =
       result.sort?.column === result.columns[c] ? (result.sort?.direction === 'asc' ? '▲' : '▼') : '';
     return {
-      text: fit(result.columns[c]! + arrow, result.widths[c]!),
+      text: fit(result.columns[c]! + arrow, result.widths[c]!, right[c]),
+      type: fit(typeLabel(result.types[c]), result.widths[c]!, right[c]),
       sep: i < cols.length - 1 ? sep(c) : '',
       col: c,
     };
   });
-  const bodyRows = Math.max(0, height - 1);
+  const bodyRows = Math.max(0, height - 2);
   const rows = result.rows.slice(grid.top, grid.top + bodyRows);
   const more = grid.left > frozen ? '◀' : '';
   return (
@@ -55,12 +56,16 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
             key={h.col}
             color={focused && h.col === grid.col ? theme.borderFocused : theme.header}
             underline={h.col === grid.col}
+            inverse={theme.mono && focused && h.col === grid.col}
           >
             {h.text}
             <Text color={theme.frozenSeparator}>{h.sep}</Text>
           </Text>
         ))}
         {more ? <Text color={theme.dim}>{more}</Text> : null}
+      </Text>
+      <Text wrap="truncate" color={theme.dim}>
+        {header.map((h) => h.type + (h.sep ? h.sep : '')).join('')}
       </Text>
       {rows.map((row, i) => {
         const r = grid.top + i;
@@ -70,7 +75,7 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
         cols.forEach((c, k) => {
           const v = row[c] ?? null;
           const style = selectedRow && c === grid.col ? 'cell' : v === null ? 'null' : 'plain';
-          const text = fit(cellLine(v), result.widths[c]!, right[c] && v !== null);
+          const text = fit(displayCell(v, result.types[c]), result.widths[c]!, right[c]);
           const tail = k < cols.length - 1 ? sep(c) : '';
           const last = segs[segs.length - 1];
           if (last && last.style === style) last.text += text;
@@ -82,13 +87,19 @@ export const GridView = memo(function GridView({ result, grid, focused, width, h
           }
         });
         return (
-          <Text key={r} wrap="truncate" backgroundColor={selectedRow ? theme.selectedRow : undefined}>
+          <Text
+            key={r}
+            wrap="truncate"
+            backgroundColor={selectedRow ? theme.selectedRow : undefined}
+            underline={theme.mono && selectedRow}
+          >
             {segs.map((g, k) =>
               g.style === 'cell' ? (
                 <Text
                   key={k}
                   color={theme.cursorText}
                   backgroundColor={focused ? theme.cursorBackground : theme.dim}
+                  inverse={theme.mono}
                 >
                   {g.text}
                 </Text>

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { oneLine } from '../errors.js';
+import { oneLine } from '../../errors.js';
 
 /**
  * Decompresses a gzip file to nowhere and returns zlib's complaint, or null when the stream is

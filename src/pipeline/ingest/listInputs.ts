@@ -1,9 +1,9 @@
 import picomatch from 'picomatch';
-import { NoInputError, UsageError } from '../errors.js';
-import type { Store, StoredObject } from '../store/store.js';
-import type { DaySources } from './dayMode.js';
-import type { SkippedKey } from './skipReasons.js';
-import type { Reporter } from './reporter.js';
+import { NoInputError, UsageError } from '../../errors.js';
+import type { Store, StoredObject } from '../../store/store.js';
+import type { DaySources } from '../dayMode.js';
+import type { Reporter } from '../reporter.js';
+import type { SkippedKey } from '../skipReasons.js';
 
 /** One archive object the job must account for, and the store it is read from. */
 export interface InputObject extends StoredObject {
@@ -38,6 +38,7 @@ export async function listInputs(
   options: {
     reporter: Reporter;
     day?: DaySources;
+    signal?: AbortSignal;
     onInput?: (input: InputObject) => void;
   },
 ): Promise<Listing> {
@@ -81,8 +82,10 @@ export async function listInputs(
     }
     if (store.remote) options.reporter.stage(`listing ${store.uri}`);
     await store.list({
+      ...(options.signal ? { signal: options.signal } : {}),
       onPage: (page, n) => {
         if (store.remote) options.reporter.progress(n);
+        options.reporter.keysListed?.(n);
         accept(store, neighbour, page);
       },
     });

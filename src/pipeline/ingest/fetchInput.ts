@@ -1,6 +1,6 @@
-import type { FetchCache } from '../store/store.js';
+import type { FetchCache } from '../../store/store.js';
+import type { FailedKey, SkippedKey } from '../skipReasons.js';
 import type { InputObject } from './listInputs.js';
-import type { FailedKey, SkippedKey } from './skipReasons.js';
 
 /** A file DuckDB can read: its name ends in .gz exactly when its bytes are gzip, and has no glob characters. */
 export interface ReadyFile {
@@ -54,6 +54,7 @@ export async function fetchInput(
   input: InputObject,
   cache: FetchCache,
   maxObjectSize: number,
+  signal?: AbortSignal,
 ): Promise<FetchOutcome> {
   const skip = (reason: SkippedKey['reason'], detail: string): FetchOutcome => ({
     kind: 'skipped',
@@ -61,7 +62,7 @@ export async function fetchInput(
   });
   if (input.size === 0) return skip('empty', '0 bytes');
   if (input.size > maxObjectSize) return skip('too_large', `${input.size} bytes > ${maxObjectSize}`);
-  const read = await input.store.readToFile(input, cache);
+  const read = await input.store.readToFile(input, cache, signal);
   switch (read.kind) {
     case 'ready':
       return { kind: 'ready', file: { input, path: read.path, bytes: read.bytes } };

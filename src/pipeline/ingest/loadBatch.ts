@@ -1,0 +1,212 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { isInterrupted } from '../../db/interruptible.js';
+import { oneLine } from '../../errors.js';
+import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
+import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../../db/sqlText.js';
+import type { Day } from '../dayMode.js';
+import { ruleSlots, type DedupeRule } from '../dedupeRule.js';
+import { classifyReadError, type SkipReason, type SkippedKey } from '../skipReasons.js';
+import type { FeedTable } from './feedTable.js';
+import type { ReadyFile } from './fetchInput.js';
+import { findGzipFault } from './findGzipFault.js';
+import { addLoadInfo, emptyLoadInfo, type LoadInfo } from './loadInfo.js';
+
+/** What a batch's rows become, and for which table. */
+export interface BatchTarget {
+  table: FeedTable;
+  maxObjectSize: number;
+  /**
+   * `all`: every row as read, appended to pings (dedupe reports, the workbench over raw sources).
+   * A rule: only the batch's winners under it, optionally of one UTC day only, written to a new
+   * Parquet file named by `nextFile` (the table's keepBatchWinners statement).
+   */
+  keep: 'all' | { rule: DedupeRule; day?: Day; nextFile: () => string };
+}
+
+/** Creates the load tables. */
+export async function createLoadTables(connection: DuckDBConnection, table: FeedTable): Promise<void> {
+  await runSqlFile(connection, table.sql.schema);
+}
+
+/** After the last batch: run_pings over the batches' winner files (ingest). */
+export async function finishKeptRows(
+  connection: DuckDBConnection,
+  table: FeedTable,
+  keptFiles: readonly string[],
+): Promise<void> {
+  if (keptFiles.length === 0) await runSqlFile(connection, table.sql.noRunPings);
+  else await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
+}
+
+/** What a file that added no vehicle row is, from the table's checkFiles statement. */
+function classifyQuietFile(
+  row: Record<string, unknown> | undefined,
+): { reason: SkipReason; detail: string } | { entities: number } {
+  if (!row) return { reason: 'empty', detail: 'no JSON object in the file' };
+  if (!row.has_header) return { reason: 'not_a_feed', detail: 'JSON without a GTFS-realtime header' };
+  if (!row.has_entity_list) return { reason: 'no_entity_list', detail: 'the feed has no entity list' };
+  const tripUpdates = Number(row.trip_updates);
+  const alerts = Number(row.alerts);
+  if (Number(row.vehicles) === 0 && tripUpdates + alerts > 0) {
+    return {
+      reason: 'not_vehicle_positions',
+      detail: `${tripUpdates} trip_update and ${alerts} alert entities, no vehicle`,
+    };
+  }
+  return { entities: Number(row.entities) };
+}
+
+async function checkQuietFiles(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<LoadInfo> {
+  const rows = await readSqlFile(connection, target.table.sql.checkFiles, {
+    files: sqlStringList(files.map((f) => f.path)),
+    max_object_size: sqlInteger(target.maxObjectSize),
+  });
+  const byPath = new Map(rows.map((r) => [String(r.file_path), r]));
+  const result = emptyLoadInfo();
+  for (const file of files) {
+    const verdict = classifyQuietFile(byPath.get(file.path));
+    if ('reason' in verdict) result.skipped.push({ key: file.input.uri, ...verdict });
+    else addLoadInfo(result, { loaded: 1, otherEntities: verdict.entities });
+  }
+  return result;
+}
+
+/**
+ * One streaming statement reads the batch (readBatch through batchWinners or batchEveryRow), then
+ * every file is counted (batchCounts). Ingest keeps the batch's winners in a new Parquet file that
+ * counts only once written; dedupe reports and the workbench append every row to pings. A file
+ * holding several JSON documents is skipped, and the batch is read again without it: its rows may
+ * have beaten other files' rows.
+ */
+async function runBatch(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<LoadInfo> {
+  if (files.length === 0) return emptyLoadInfo();
+  const { sql } = target.table;
+  await runSqlFile(connection, sql.readBatch, {
+    files: sqlStringList(files.map((f) => f.path)),
+    keys: sqlStringRows(files.map((f) => [f.path, f.input.key])),
+    max_object_size: sqlInteger(target.maxObjectSize),
+    day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
+  });
+  if (target.keep === 'all') await runSqlFile(connection, sql.batchEveryRow);
+  else await runSqlFile(connection, sql.batchWinners, ruleSlots(target.keep.rule));
+  const perFile = await readSqlFile(connection, sql.batchCounts);
+  const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
+  if (several.size > 0) {
+    await connection.run('DROP TABLE IF EXISTS batch_kept');
+    const rest = await runBatch(
+      connection,
+      files.filter((f) => !several.has(f.input.key)),
+      target,
+    );
+    for (const f of files) if (several.has(f.input.key)) rest.skipped.push(severalDocuments(f));
+    return rest;
+  }
+  let keptFile: string | undefined;
+  if (target.keep === 'all') await runSqlFile(connection, sql.appendBatch);
+  else {
+    keptFile = target.keep.nextFile();
+    await runSqlFile(connection, sql.keepBatchWinners, { kept_file: sqlString(keptFile) });
+  }
+  const result = await accountFor(
+    connection,
+    files,
+    perFile.filter((r) => Number(r.vehicles) > 0),
+    target,
+  );
+  if (keptFile) result.keptFiles.push(keptFile);
+  return result;
+}
+
+function severalDocuments(file: ReadyFile): SkippedKey {
+  return {
+    key: file.input.uri,
+    reason: 'invalid_json',
+    detail: 'more than one JSON document in the file (a snapshot is one object)',
+  };
+}
+
+/** Turns per-file counts into the batch's result; files without vehicle rows are examined. */
+async function accountFor(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  perFile: Record<string, unknown>[],
+  target: BatchTarget,
+): Promise<LoadInfo> {
+  const byKey = new Map(perFile.map((r) => [String(r.source_key), r]));
+  const result = emptyLoadInfo();
+  const quiet: ReadyFile[] = [];
+  for (const file of files) {
+    const row = byKey.get(file.input.key);
+    byKey.delete(file.input.key); // two files with one key (overlapping sources) count once
+    if (row === undefined) quiet.push(file);
+    else {
+      addLoadInfo(result, {
+        loaded: 1,
+        rows: Number(row.vehicles),
+        missingVehicleId: Number(row.missing_vehicle_id),
+        missingTimestamp: Number(row.missing_timestamp),
+        outsideDay: Number(row.outside_day),
+      });
+    }
+  }
+  if (quiet.length > 0)
+    addLoadInfo(result, await splitOnFailure(quiet, (part) => checkQuietFiles(connection, part, target)));
+  return result;
+}
+
+/** A skip entry for a file DuckDB refused, in the user's terms (the key, not the cache path). */
+async function describeReadFailure(file: ReadyFile, err: unknown): Promise<SkippedKey> {
+  const detail = oneLine(err)
+    .replace(/^[A-Za-z ]+Error: /, '')
+    .replaceAll(` in file "${file.path}"`, '')
+    .replaceAll(file.path, file.input.key);
+  // The loader names a file .gz exactly when its bytes are gzip (see fetchInput).
+  const gzipFault = file.path.endsWith('.gz') ? await findGzipFault(file.path) : null;
+  return gzipFault
+    ? {
+        key: file.input.uri,
+        reason: 'corrupt_gzip',
+        detail: `gzip data is corrupt or truncated: ${gzipFault}`,
+      }
+    : { key: file.input.uri, reason: classifyReadError(detail), detail };
+}
+
+/**
+ * Runs `read` over the files; if DuckDB rejects them (a corrupt or malformed file), they are halved
+ * until the bad files are alone, so only they are skipped, each with DuckDB's own words as the
+ * detail. A few bad files among hundreds cost a few extra reads. An interrupt is not a bad file.
+ */
+async function splitOnFailure(
+  files: ReadyFile[],
+  read: (files: ReadyFile[]) => Promise<LoadInfo>,
+): Promise<LoadInfo> {
+  try {
+    return await read(files);
+  } catch (err) {
+    if (isInterrupted(err)) throw err;
+    if (files.length === 1)
+      return { ...emptyLoadInfo(), skipped: [await describeReadFailure(files[0]!, err)] };
+  }
+  const middle = Math.ceil(files.length / 2);
+  const total = await splitOnFailure(files.slice(0, middle), read);
+  return addLoadInfo(total, await splitOnFailure(files.slice(middle), read));
+}
+
+/** Loads a batch of files in one streaming read (see runBatch); bad files are skipped alone. */
+export async function loadBatch(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<LoadInfo> {
+  const result = await splitOnFailure(files, (part) => runBatch(connection, part, target));
+  result.bytes += files.reduce((sum, f) => sum + f.bytes, 0);
+  return result;
+}

@@ -1,0 +1,136 @@
+import { sqlIdent } from '../db/sqlText.js';
+import { appReducer, createAppState, type AppAction, type AppState } from './appState.js';
+import { completionAt, insertionText, type CompletionState, type CompletionWords } from './completion.js';
+import {
+  createEditor,
+  editorReducer,
+  editorText,
+  offsetOf,
+  positionOf,
+  type EditorAction,
+  type EditorState,
+} from './editorState.js';
+
+/**
+ * The whole workbench state in one store outside React: every key runs the reducer once, and a key
+ * that arrives in the same input event as the previous one sees its result at once (no refs that
+ * mirror reducers). React reads it with useSyncExternalStore.
+ */
+export interface WorkbenchState {
+  app: AppState;
+  editor: EditorState;
+  /** The completion list, when open. */
+  completion?: CompletionState;
+  words: CompletionWords;
+}
+
+export type WorkbenchAction =
+  | { type: 'app'; action: AppAction }
+  /** typed: from the keyboard (opens or updates completion), not a paste or a recall. */
+  | { type: 'editor'; action: EditorAction; typed?: boolean }
+  | { type: 'completion'; action: 'accept' | 'next' | 'prev' | 'close' }
+  | { type: 'words'; words: CompletionWords };
+
+export function createWorkbenchState(
+  initialText = '',
+  history: string[] = [],
+  hint?: string,
+  now = Date.now(),
+): WorkbenchState {
+  const app = createAppState(now);
+  return {
+    app: hint ? appReducer(app, { type: 'message', text: hint }) : app,
+    editor: createEditor(initialText, history),
+    words: { keywords: [], functions: [] },
+  };
+}
+
+function withoutCompletion(s: WorkbenchState): WorkbenchState {
+  if (!s.completion) return s;
+  const { completion: _c, ...rest } = s;
+  return rest;
+}
+
+function completionFor(s: WorkbenchState): CompletionState | undefined {
+  return completionAt(
+    editorText(s.editor),
+    offsetOf(s.editor.lines, s.editor.cursor),
+    s.app.catalog.relations,
+    s.words,
+  );
+}
+
+export function workbenchReducer(s: WorkbenchState, a: WorkbenchAction): WorkbenchState {
+  switch (a.type) {
+    case 'app': {
+      const app = appReducer(s.app, a.action);
+      return app === s.app ? s : { ...s, app };
+    }
+    case 'words':
+      return { ...s, words: a.words };
+    case 'editor': {
+      const editor = editorReducer(s.editor, a.action);
+      const next = { ...withoutCompletion(s), editor };
+      // Typing a word opens (or narrows) the list; deleting narrows it while it is open.
+      const follows =
+        a.typed && (a.action.type === 'insert' || (a.action.type === 'backspace' && s.completion));
+      if (!follows) return next;
+      const completion = completionFor(next);
+      return completion ? { ...next, completion } : next;
+    }
+    case 'completion': {
+      const c = s.completion;
+      if (!c) return s;
+      switch (a.action) {
+        case 'close':
+          return withoutCompletion(s);
+        case 'next':
+        case 'prev': {
+          const n = c.items.length;
+          const selected = (c.selected + (a.action === 'next' ? 1 : n - 1)) % n;
+          return { ...s, completion: { ...c, selected } };
+        }
+        case 'accept': {
+          const item = c.items[c.selected];
+          if (!item) return withoutCompletion(s);
+          const text = insertionText(item, c.prefix, (name) => sqlIdent(name).text);
+          const at = offsetOf(s.editor.lines, s.editor.cursor);
+          // Select the typed word, then type over it: one undo step.
+          const selected: EditorState = {
+            ...s.editor,
+            anchor: positionOf(s.editor.lines, c.start),
+            cursor: positionOf(s.editor.lines, at),
+          };
+          return {
+            ...withoutCompletion(s),
+            editor: editorReducer(selected, { type: 'insert', text }),
+          };
+        }
+      }
+    }
+  }
+}
+
+export interface WorkbenchStore {
+  getState(): WorkbenchState;
+  dispatch(action: WorkbenchAction): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export function createWorkbenchStore(initial: WorkbenchState): WorkbenchStore {
+  let state = initial;
+  const listeners = new Set<() => void>();
+  return {
+    getState: () => state,
+    dispatch(action) {
+      const next = workbenchReducer(state, action);
+      if (next === state) return;
+      state = next;
+      for (const l of listeners) l();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
