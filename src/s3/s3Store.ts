@@ -13,8 +13,7 @@ import type {
   Store,
   StoredObject,
 } from '../store/store.js';
-import { DirectGetter } from './directGet.js';
-import { getObjectBytes, type FetchedObject } from './getObjectBytes.js';
+import { getObjectBytes } from './getObjectBytes.js';
 import { listObjects } from './listObjects.js';
 import { downloadObject } from './objectFiles.js';
 import { probeConditionalWrites } from './probeConditionalWrites.js';
@@ -31,7 +30,6 @@ import {
 /** What every S3 store of a run shares: one client (made on first use), its settings, the retry policy and counter. */
 export class S3Connection {
   private made: S3Client | undefined;
-  private directGetter: DirectGetter | null | undefined;
   constructor(
     readonly settings: S3Settings,
     readonly policy: RetryPolicy,
@@ -42,14 +40,6 @@ export class S3Connection {
   }
   get endpoint(): string | undefined {
     return this.settings.endpoint;
-  }
-  /** Archive GETs without the SDK's middleware, for a custom endpoint only (see directGet.ts). */
-  get direct(): DirectGetter | null {
-    if (this.directGetter === undefined)
-      this.directGetter = this.settings.endpoint
-        ? new DirectGetter(this.client, this.settings.endpoint)
-        : null;
-    return this.directGetter;
   }
   /** The options the s3/ functions take: retry policy and counter. */
   get retry() {
@@ -160,7 +150,7 @@ export class S3Store implements Store {
     let encoding: string | undefined;
     try {
       const fetched = await withRetry(
-        () => this.getObject(object.key, signal),
+        () => getObjectBytes(this.s3.client, this.bucket, object.key, signal),
         isTransientS3Error,
         this.s3.policy,
         this.s3.tally,
@@ -201,15 +191,6 @@ export class S3Store implements Store {
         return path;
       },
     };
-  }
-
-  /** One GET of an archive object: direct when the endpoint allows it, else (or for any non-200) the SDK's. */
-  private async getObject(key: string, signal?: AbortSignal): Promise<FetchedObject> {
-    const direct = this.s3.direct;
-    return (
-      (await direct?.get(this.bucket, key, signal)) ??
-      getObjectBytes(this.s3.client, this.bucket, key, signal)
-    );
   }
 
   async copyToFile(rel: string, file: string): Promise<{ path: string; version: string } | null> {
