@@ -2,17 +2,14 @@
 -- most points of the dot have (ties: the smallest value). Reads: {{query}}. Makes: x, y, n, colour.
 SELECT x, y, sum(n) AS n, first(colour ORDER BY n DESC, colour NULLS LAST) AS colour
 FROM (
-  SELECT x, y, colour, count(*) AS n
-  FROM (
-    SELECT CAST(floor((lon - {{west}}) / {{dlon}}) AS INTEGER) AS x,
-           CAST(floor(({{north}} - lat) / {{dlat}}) AS INTEGER) AS y,
-           colour
-    FROM (SELECT CAST({{latitude}} AS DOUBLE) AS lat, CAST({{longitude}} AS DOUBLE) AS lon,
-                 CAST({{colour}} AS VARCHAR) AS colour FROM (
+  SELECT CAST(floor((lon - {{west}}) / {{dlon}}) AS INTEGER) AS x,
+         CAST(floor(({{north}} - lat) / {{dlat}}) AS INTEGER) AS y,
+         colour,
+         count(*) AS n
+  FROM (SELECT CAST({{latitude}} AS DOUBLE) AS lat, CAST({{longitude}} AS DOUBLE) AS lon,
+               CAST({{colour}} AS VARCHAR) AS colour FROM (
 {{query}}))
-    WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
-  )
-  WHERE x >= 0 AND x < {{dots_x}} AND y >= 0 AND y < {{dots_y}}
-  GROUP BY x, y, colour
+  WHERE lat > {{south}} AND lat <= {{north}} AND lon >= {{west}} AND lon < {{east}}
+  GROUP BY ALL
 )
 GROUP BY x, y

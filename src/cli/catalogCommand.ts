@@ -6,12 +6,14 @@ import { catalogDuckdb } from '../pipeline/catalogDuckdb.js';
 import { catalogGlue } from '../pipeline/catalogGlue.js';
 import type { Reporter } from '../pipeline/reporter.js';
 import { glueEndpoint, required, resolveConfig, type ResolvedConfig } from './config.js';
-import { reporterFor } from './context.js';
+import { lakeDays, reporterFor } from './context.js';
 import {
   addJsonFlag,
+  addLakeDaysFlags,
   addS3Flags,
   defaults,
   httpUrl,
+  type DayRangeFlags,
   type GlobalFlags,
   type JsonFlag,
   type S3Flags,
@@ -178,22 +180,26 @@ export function registerCatalog(program: Command, io: Io): void {
       await io.stdout(lines.join('\n'));
     });
 
-  addLakeFlags(
+  const duckdb = addLakeFlags(
     catalog
       .command('duckdb')
       .description(
         'write a DuckDB database file with the view vehicle_positions over the lake (Tableau, DBeaver, Python)',
       ),
-  )
+  );
+  duckdb
     .addOption(required(new Option('--out <file.duckdb>', 'the DuckDB database file to create or update')))
     .option(
       '--copy-dir <folder>',
       'for an S3 lake: where its local copy is kept (default: <out name>-parquet/ beside --out)',
-    )
-    .action(async (flags: LakeFlags & { out: string; copyDir?: string }) => {
+    );
+  addLakeDaysFlags(duckdb).action(
+    async (flags: LakeFlags & DayRangeFlags & { out: string; copyDir?: string }) => {
       const { stage } = lakeContext(flags);
+      const selectDays = lakeDays(flags);
       const summary = await catalogDuckdb({
         ...stage,
+        ...(selectDays ? { selectDays } : {}),
         out: flags.out,
         ...(flags.copyDir ? { copyDir: flags.copyDir } : {}),
       });
@@ -217,5 +223,6 @@ export function registerCatalog(program: Command, io: Io): void {
         `Try: duckdb -readonly ${summary.database} "SELECT route_id, count(*) FROM vehicle_positions GROUP BY ALL ORDER BY 2 DESC LIMIT 5"`,
       );
       await io.stdout(lines.join('\n'));
-    });
+    },
+  );
 }

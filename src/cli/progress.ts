@@ -179,7 +179,11 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
       update(done === phase.total);
     },
     keysListed(listed) {
-      if (!phase || !phase.name.startsWith('listing')) reporter.stage('listing');
+      // A folder's listing has no phase of its own; on a terminal it gets a line with its count.
+      if (!phase || !phase.name.startsWith('listing')) {
+        if (!tty) return;
+        reporter.stage('listing');
+      }
       phase!.done = listed;
       phase!.unit = 'keys found';
       update(false);

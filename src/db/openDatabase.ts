@@ -35,9 +35,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   }
   const instance = await duckdb().DuckDBInstance.create(options.path ?? ':memory:', config);
   const connection = await instance.connect();
-  // After connect: the TimeZone setting belongs to the built-in ICU extension, loaded by then.
-  await connection.run("SET GLOBAL TimeZone = 'UTC'");
-  await runSqlFile(connection, '01_macros');
+  await runSqlFile(connection, 'session');
   return {
     instance,
     connection,

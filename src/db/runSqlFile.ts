@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-ap
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SlotArgs, SqlFile } from './sqlFiles.js';
 import { SqlFragment } from './sqlText.js';
 
 /** The sql/ folder of the package (beside dist/ and src/). */
@@ -10,7 +11,7 @@ export const sqlDir = fileURLToPath(new URL('../../sql/', import.meta.url));
 const cache = new Map<string, string>();
 
 /** Reads sql/<name>.sql once. */
-export function loadSql(name: string): string {
+export function loadSql(name: SqlFile): string {
   let text = cache.get(name);
   if (text === undefined) {
     text = readFileSync(join(sqlDir, `${name}.sql`), 'utf8');
@@ -38,20 +39,20 @@ export function renderSql(template: string, vars: Record<string, SqlFragment> = 
 }
 
 /** Renders sql/<name>.sql and runs it (all its statements); returns the last statement's result. */
-export async function runSqlFile(
+export async function runSqlFile<F extends SqlFile>(
   connection: DuckDBConnection,
-  name: string,
-  vars: Record<string, SqlFragment> = {},
+  name: F,
+  ...vars: SlotArgs<F>
 ): Promise<DuckDBMaterializedResult> {
-  return connection.run(renderSql(loadSql(name), vars));
+  return connection.run(renderSql(loadSql(name), vars[0] ?? {}));
 }
 
 /** Like runSqlFile, and returns the rows of the last statement as JSON-safe objects. */
-export async function readSqlFile(
+export async function readSqlFile<F extends SqlFile>(
   connection: DuckDBConnection,
-  name: string,
-  vars: Record<string, SqlFragment> = {},
+  name: F,
+  ...vars: SlotArgs<F>
 ): Promise<Record<string, unknown>[]> {
-  const reader = await connection.runAndReadAll(renderSql(loadSql(name), vars));
+  const reader = await connection.runAndReadAll(renderSql(loadSql(name), vars[0] ?? {}));
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }

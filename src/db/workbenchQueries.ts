@@ -1,12 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadSql, readSqlFile, renderSql } from './runSqlFile.js';
+import type { WorkbenchSqlName } from './sqlFiles.js';
 import { sqlDouble, sqlIdent, sqlInteger, sqlKeyword, sqlString, sqlUserQuery } from './sqlText.js';
 
 /**
  * The workbench's SQL, from the files in sql/workbench/, and what they return as typed values. A
  * user's query goes in as a subquery (sqlUserQuery); names and values are quoted by sqlText.
  */
-const file = (name: string) => loadSql(`workbench/${name}`);
+const file = (name: WorkbenchSqlName) => loadSql(`workbench/${name}`);
 
 /** The user's query re-sorted by one column (the grid's `s`). */
 export function sortedQuery(sql: string, column: string, direction: 'asc' | 'desc'): string {
@@ -323,6 +324,8 @@ export async function readMapDots(
     longitude: sqlIdent(longitude),
     west: sqlDouble(grid.west),
     north: sqlDouble(grid.north),
+    east: sqlDouble(grid.west + grid.dotsX * grid.dlon),
+    south: sqlDouble(grid.north - grid.dotsY * grid.dlat),
     dlon: sqlDouble(grid.dlon),
     dlat: sqlDouble(grid.dlat),
     dots_x: sqlInteger(grid.dotsX),

@@ -65,11 +65,11 @@ function schemaSample(partitions: LakePartition[]): LakePartition[] {
   return [partitions[0]!, partitions[partitions.length - 1]!];
 }
 
-/** Reads the column list from the Parquet footers (sql/60_lake_columns.sql) and refuses unreadable types. */
+/** Reads the column list from the Parquet footers (sql/catalog/lake_columns.sql) and refuses unreadable types. */
 export async function readLakeColumns(files: string[]): Promise<LakeColumn[]> {
   const db = await openDatabase();
   try {
-    const rows = await readSqlFile(db.connection, '60_lake_columns', { files: sqlStringList(files) });
+    const rows = await readSqlFile(db.connection, 'catalog/lake_columns', { files: sqlStringList(files) });
     const problems = rows.filter((r) => r.problem);
     if (problems.length) {
       throw new OutputError(

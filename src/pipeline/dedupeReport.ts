@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readSqlFile } from '../db/runSqlFile.js';
-import { SqlFragment, sqlInteger, sqlString } from '../db/sqlText.js';
-import { describeRule, ruleDirection, type DedupeRule } from './dedupeRule.js';
+import { sql, sqlInteger, sqlString } from '../db/sqlText.js';
+import { describeRule, grainColumns, ruleOrderBy, type DedupeRule } from './dedupeRule.js';
 
 export interface DedupeCandidate {
   feed_timestamp: string | null;
@@ -45,21 +45,25 @@ export async function dedupeReport(
   rule: DedupeRule,
   options: { vehicle?: string; examples?: number } = {},
 ): Promise<DedupeReport> {
-  const vehicle =
-    options.vehicle !== undefined ? sqlString(options.vehicle) : new SqlFragment('NULL::VARCHAR');
-  const counts = (await readSqlFile(connection, '52_dedupe_report', { vehicle }))[0]!;
-  const byColumn = await readSqlFile(connection, '53_conflicts_by_column', { vehicle });
-  const groups = await readSqlFile(connection, '54_example_groups', {
+  const vehicle = options.vehicle !== undefined ? sqlString(options.vehicle) : sql`NULL::VARCHAR`;
+  const counts = (
+    await readSqlFile(connection, 'dedupe/03_report_counts', {
+      vehicle,
+      exact_grain_columns: grainColumns('exact'),
+    })
+  )[0]!;
+  const byColumn = await readSqlFile(connection, 'dedupe/04_conflicts_by_column', { vehicle });
+  const groups = await readSqlFile(connection, 'dedupe/05_example_groups', {
     vehicle,
     limit: sqlInteger(options.examples ?? 3),
   });
   const examples: DedupeExample[] = [];
   for (const g of groups) {
     const differing = (g.differing_columns as string[] | null) ?? [];
-    const rows = await readSqlFile(connection, '55_group_candidates', {
+    const rows = await readSqlFile(connection, 'dedupe/06_group_candidates', {
       vehicle: sqlString(String(g.vehicle_id)),
-      ts: new SqlFragment(String(BigInt(String(g.ts_us)))), // an integer from DuckDB itself
-      direction: ruleDirection(rule),
+      ts: sqlInteger(Number(g.ts_us)),
+      rule_order: ruleOrderBy(rule, { alias: 'p' }),
     });
     examples.push({
       vehicle_id: String(g.vehicle_id),

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { NoInputError, OutputError, QueryError, UsageError, oneLine } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { SqlFragment, sqlIdent, sqlKeyword, sqlString, sqlStringList } from '../db/sqlText.js';
+import {
+  sql,
+  sqlIdent,
+  sqlIdentList,
+  sqlKeyword,
+  sqlString,
+  sqlStringList,
+  sqlUserExpression,
+  type SqlFragment,
+} from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
@@ -107,7 +116,7 @@ async function parseTree(
   db: Database,
   probe: string,
 ): Promise<{ error?: boolean; error_message?: string; statements?: { node: Record<string, unknown> }[] }> {
-  const [row] = await readSqlFile(db.connection, '72_export_where_probe', { probe: sqlString(probe) });
+  const [row] = await readSqlFile(db.connection, 'export/01_where_probe', { probe: sqlString(probe) });
   return JSON.parse(String(row?.parsed ?? '{}'));
 }
 
@@ -117,7 +126,7 @@ const probeOf = (where: string) => `SELECT * FROM vehicle_positions WHERE (\n${w
  * --where is SQL by nature: an expression such as `route_id = 'Red' AND bearing > 90`. It must
  * parse as exactly one expression: the statement it is placed in must have the same shape as with
  * `true` in its place, so text like `true) UNION SELECT …` or `1; COPY …` is refused here. It then
- * runs in a session that can read only the chosen partitions (sql/70_export_view.sql).
+ * runs in a session that can read only the chosen partitions (sql/export/02_sandbox.sql).
  */
 async function checkWhere(db: Database, where: string): Promise<SqlFragment> {
   if (where.trim() === '') throw new UsageError('--where is empty');
@@ -136,7 +145,7 @@ async function checkWhere(db: Database, where: string): Promise<SqlFragment> {
     );
   }
   // The user's text, placed verbatim: it has just been shown to be exactly one expression.
-  return new SqlFragment(`(\n${where}\n)`);
+  return sqlUserExpression(where);
 }
 
 /** --columns a,b: each must be a column of the lake; quoted as identifiers. */
@@ -192,19 +201,22 @@ async function writeExportFile(
 ): Promise<{ rows: number; columns: string[] }> {
   const db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
   try {
-    const where = options.where === undefined ? new SqlFragment('true') : await checkWhere(db, options.where);
-    await runSqlFile(db.connection, '70_export_view', {
+    const where = options.where === undefined ? sql`true` : await checkWhere(db, options.where);
+    await runSqlFile(db.connection, 'lake/vehicle_positions', {
       files: sqlStringList(days.readable.map((p) => p.localPath!)),
+      view: sqlIdent('vehicle_positions'),
+    });
+    await runSqlFile(db.connection, 'export/02_sandbox', {
       allowed: sqlStringList([`${join(days.lakeRoot, tableDir)}/`, `${workDir}/`]),
     });
-    const available = (await readSqlFile(db.connection, '71_export_columns')).map((r) =>
+    const available = (await readSqlFile(db.connection, 'export/03_columns')).map((r) =>
       String(r.column_name),
     );
     const columns = chooseColumns(available, options.columns);
     options.reporter.stage(`exporting ${days.readable.length} day(s) to ${format}`);
     try {
-      const result = await runSqlFile(db.connection, '73_export_copy', {
-        columns: new SqlFragment(columns.map((c) => sqlIdent(c).text).join(', ')),
+      const result = await runSqlFile(db.connection, 'export/04_export_file', {
+        columns: sqlIdentList(columns),
         where,
         file: sqlString(workFile),
         format: sqlKeyword(copyOptions[format], Object.values(copyOptions)),

@@ -142,7 +142,11 @@ export function App(props: AppProps) {
         if (command.type === 'editor') dispatch({ type: 'editor', action: command.action, typed: true });
         else if (command.type === 'app') dispatch({ type: 'app', action: command.action });
         else if (command.type === 'completion') dispatch({ type: 'completion', action: command.action });
-        else if (command.type === 'effect') void effects.run(command.effect);
+        else if (command.type === 'effect') {
+          // Running, charting, copying…: the completion list has no say in it.
+          dispatch({ type: 'completion', action: 'close' });
+          void effects.run(command.effect);
+        }
       }
     },
     [dispatch, effects, onKeyReceived],

@@ -197,6 +197,22 @@ export const keyBindings: readonly Binding[] = [
   { scope: 'results', action: 'detail', keys: ['return'], label: 'record/cell detail', inHelpLine: true },
   {
     scope: 'results',
+    action: 'chart',
+    keys: ['c'],
+    label: 'chart the column over the whole result',
+    inHelpLine: true,
+  },
+  {
+    scope: 'results',
+    action: 'map',
+    keys: ['M'],
+    label: 'map latitude/longitude of the whole result',
+    inHelpLine: true,
+  },
+  { scope: 'results', action: 'copyCell', keys: ['y'], label: 'copy the cell (OSC 52)', inHelpLine: true },
+  { scope: 'results', action: 'copyRow', keys: ['Y'], label: 'copy the row as TSV' },
+  {
+    scope: 'results',
     action: 'sort',
     keys: ['s'],
     label: 'sort by the column (asc, desc, off; re-queries)',
@@ -225,22 +241,6 @@ export const keyBindings: readonly Binding[] = [
     label: 'export the whole result to Parquet',
     inHelpLine: true,
   },
-  {
-    scope: 'results',
-    action: 'chart',
-    keys: ['c'],
-    label: 'chart the column over the whole result',
-    inHelpLine: true,
-  },
-  {
-    scope: 'results',
-    action: 'map',
-    keys: ['M'],
-    label: 'map latitude/longitude of the whole result',
-    inHelpLine: true,
-  },
-  { scope: 'results', action: 'copyCell', keys: ['y'], label: 'copy the cell (OSC 52)', inHelpLine: true },
-  { scope: 'results', action: 'copyRow', keys: ['Y'], label: 'copy the row as TSV' },
   { scope: 'results', action: 'copyResult', keys: ['A'], label: 'copy the whole result as TSV' },
   {
     scope: 'results',
@@ -428,7 +428,7 @@ export function helpItems(scope: Scope): string[] {
     (b) =>
       `${b.keys
         .filter((k) => k !== 'ctrl+return' && k !== 'backspace' && k !== '=')
-        .slice(0, 2)
+        .slice(0, b.action === 'run' ? 2 : 1)
         .map(displayKey)
         .join('/')} ${shortLabels[b.action] ?? b.label}`,
   );

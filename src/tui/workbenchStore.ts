@@ -22,6 +22,8 @@ export interface WorkbenchState {
   /** The completion list, when open. */
   completion?: CompletionState;
   words: CompletionWords;
+  /** The last editor change was typing: names that arrive later (catalog, words) may open the list. */
+  typing?: boolean;
 }
 
 export type WorkbenchAction =
@@ -51,6 +53,14 @@ function withoutCompletion(s: WorkbenchState): WorkbenchState {
   return rest;
 }
 
+/** While the user is typing, the list for the word before the cursor (none: closed). */
+function withCompletion(s: WorkbenchState): WorkbenchState {
+  if (!s.typing) return s;
+  const completion = completionFor(s);
+  if (completion) return { ...s, completion };
+  return withoutCompletion(s);
+}
+
 function completionFor(s: WorkbenchState): CompletionState | undefined {
   return completionAt(
     editorText(s.editor),
@@ -64,26 +74,29 @@ export function workbenchReducer(s: WorkbenchState, a: WorkbenchAction): Workben
   switch (a.type) {
     case 'app': {
       const app = appReducer(s.app, a.action);
-      return app === s.app ? s : { ...s, app };
+      if (app === s.app) return s;
+      return a.action.type === 'catalogLoaded' ? withCompletion({ ...s, app }) : { ...s, app };
     }
     case 'words':
-      return { ...s, words: a.words };
+      return withCompletion({ ...s, words: a.words });
     case 'editor': {
       const editor = editorReducer(s.editor, a.action);
-      const next = { ...withoutCompletion(s), editor };
+      const { typing: _t, ...rest } = withoutCompletion(s);
+      const next = { ...rest, editor };
       // Typing a word opens (or narrows) the list; deleting narrows it while it is open.
       const follows =
         a.typed && (a.action.type === 'insert' || (a.action.type === 'backspace' && s.completion));
       if (!follows) return next;
-      const completion = completionFor(next);
-      return completion ? { ...next, completion } : next;
+      return withCompletion({ ...next, typing: true });
     }
     case 'completion': {
       const c = s.completion;
       if (!c) return s;
       switch (a.action) {
-        case 'close':
-          return withoutCompletion(s);
+        case 'close': {
+          const { typing: _t, ...rest } = withoutCompletion(s);
+          return rest;
+        }
         case 'next':
         case 'prev': {
           const n = c.items.length;
@@ -101,10 +114,8 @@ export function workbenchReducer(s: WorkbenchState, a: WorkbenchAction): Workben
             anchor: positionOf(s.editor.lines, c.start),
             cursor: positionOf(s.editor.lines, at),
           };
-          return {
-            ...withoutCompletion(s),
-            editor: editorReducer(selected, { type: 'insert', text }),
-          };
+          const { typing: _t, ...rest } = withoutCompletion(s);
+          return { ...rest, editor: editorReducer(selected, { type: 'insert', text }) };
         }
       }
     }

@@ -10,9 +10,23 @@ import {
 } from '../../src/pipeline/dayMode.js';
 import { makeNameMatcher } from '../../src/pipeline/ingest/listInputs.js';
 import { renderSql } from '../../src/db/runSqlFile.js';
-import { SqlFragment, sqlString, sqlIdent, sqlStringList } from '../../src/db/sqlText.js';
+import {
+  SqlFragment,
+  sql,
+  sqlString,
+  sqlIdent,
+  sqlStringList,
+  sqlUserExpression,
+} from '../../src/db/sqlText.js';
 import { parseRule, parseSize, resolveConfig } from '../../src/cli/config.js';
-import { dedupeSlots, exactColumns } from '../../src/pipeline/dedupeRule.js';
+import {
+  dedupeSlots,
+  describeRule,
+  describeRuleOrder,
+  grainColumns,
+  ruleOrderBy,
+  ruleWindow,
+} from '../../src/pipeline/dedupeRule.js';
 import { UsageError } from '../../src/errors.js';
 import { makeStorage } from '../../src/store/openStore.js';
 
@@ -97,11 +111,47 @@ describe('SQL templates', () => {
     expect(() => renderSql('SELECT {{x}}', { x: 'raw' as unknown as SqlFragment })).toThrow();
     expect(sqlStringList(['a', "b'c"]).text).toBe("['a', 'b''c']");
   });
-  it('chooses the dedupe direction and grain from the flag, never from user text', () => {
-    expect(dedupeSlots({ grain: 'key', keep: 'latest' }, 'pings', 'v', 'VIEW').direction!.text).toBe('DESC');
-    expect(dedupeSlots({ grain: 'key', keep: 'earliest' }, 'pings', 'v', 'VIEW').direction!.text).toBe('ASC');
-    expect(exactColumns({ grain: 'key', keep: 'latest' }).text).toBe('');
-    expect(exactColumns({ grain: 'exact', keep: 'latest' }).text).toContain(', "occupancy_status"');
+  it('makes fragments only in sqlText: code from template literals, quoted values, the checked --where', () => {
+    const SqlFragmentClass = SqlFragment as unknown as new (key: symbol, text: string) => SqlFragment;
+    expect(() => new SqlFragmentClass(Symbol('sqlText'), 'DROP TABLE pings')).toThrow(TypeError);
+    const notALiteral = Object.assign(['DROP TABLE pings'], { raw: ['DROP TABLE pings'] });
+    expect(() => sql(notALiteral as unknown as TemplateStringsArray)).toThrow(TypeError);
+    expect(sql`SELECT ${sqlIdent('a"b')} FROM t`.text).toBe('SELECT "a""b" FROM t');
+    expect(() => sql`SELECT ${'raw' as unknown as SqlFragment}`).toThrow(TypeError);
+    expect(sqlUserExpression("route_id = 'Red'").text).toBe("(\nroute_id = 'Red'\n)");
+  });
+});
+
+describe('the dedupe rule', () => {
+  const latest = { grain: 'key', keep: 'latest' } as const;
+  const earliest = { grain: 'key', keep: 'earliest' } as const;
+  it('renders one window for every statement, the lineage key standing in for source_key', () => {
+    expect(ruleWindow(latest).text).toBe(
+      'PARTITION BY "vehicle_id", "timestamp" ORDER BY "feed_timestamp" DESC NULLS LAST, "source_key" DESC NULLS LAST, "entity_index" DESC NULLS LAST',
+    );
+    expect(ruleWindow(earliest, 'merge_rank').text).toBe(
+      'PARTITION BY "vehicle_id", "timestamp" ORDER BY "feed_timestamp" ASC NULLS LAST, "merge_rank" ASC NULLS LAST, "entity_index" ASC NULLS LAST',
+    );
+    expect(ruleOrderBy(latest, { key: 'file_rank', alias: 'p' }).text).toBe(
+      'ORDER BY "p"."feed_timestamp" DESC NULLS LAST, "p"."file_rank" DESC NULLS LAST, "p"."entity_index" DESC NULLS LAST',
+    );
+  });
+  it('takes the exact grain from the one list of data columns', () => {
+    expect(grainColumns('key').text).toBe('"vehicle_id", "timestamp"');
+    expect(grainColumns('exact').text).toBe(
+      '"vehicle_id", "timestamp", "current_status", "current_stop_sequence", "occupancy_status", "bearing", "latitude", "longitude", "stop_id", "direction_id", "route_id", "schedule_relationship", "start_date", "start_time", "trip_id", "label"',
+    );
+    expect(dedupeSlots({ grain: 'exact', keep: 'latest' }, 'pings', 'v', 'VIEW').rule_window.text).toContain(
+      'PARTITION BY "vehicle_id", "timestamp", "current_status",',
+    );
+  });
+  it('says the rule in words', () => {
+    expect(describeRule(latest)).toBe(
+      'one row per (vehicle_id, timestamp), keeping the row with the newest feed_timestamp, then the greatest source_key, then the greatest entity_index',
+    );
+    expect(describeRuleOrder(earliest)).toBe(
+      'the oldest feed_timestamp, then the smallest source_key, then the smallest entity_index',
+    );
   });
 });
 

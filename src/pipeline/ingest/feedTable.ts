@@ -1,46 +1,48 @@
+import type { SqlFileWithSlots } from '../../db/sqlFiles.js';
+
 /**
  * What the load stage needs to know about one GTFS-realtime table: the sql/ files that make its
  * load tables, read a batch of files into batch_rows, keep the batch's rows and count them. A new
- * table (trip_updates, alerts) is a new descriptor with its own files; the stages stay as they are.
+ * table (trip_updates, alerts) is a new descriptor with its own files taking the same slots; the
+ * stages stay as they are. A decoding step (protobuf to JSON) belongs before the read, in the
+ * fetch stage, so that every file given to readBatch is JSON.
  */
 export interface FeedTable {
   /** The table's folder in the lake. */
   name: string;
   sql: {
-    /** The empty load tables (pings, lake_existing). */
-    schema: string;
+    /** The empty load tables (pings, run_pings, lake_existing). */
+    schema: SqlFileWithSlots<never>;
     /** load_keys and the view batch_rows over one batch's files. */
-    readBatch: string;
+    readBatch: SqlFileWithSlots<'day' | 'files' | 'keys' | 'max_object_size'>;
     /** batch_kept: the batch's winners under the rule (ingest). */
-    batchWinners: string;
+    batchWinners: SqlFileWithSlots<'rule_window'>;
     /** batch_kept: every row (dedupe reports, the workbench). */
-    batchEveryRow: string;
-    /** Per-file counts, and the view batch_out. */
-    batchCounts: string;
+    batchEveryRow: SqlFileWithSlots<never>;
+    /** The view batch_out, and the per-file counts. */
+    batchCounts: SqlFileWithSlots<never>;
     /** Appends batch_out to pings. */
-    appendBatch: string;
+    appendBatch: SqlFileWithSlots<never>;
     /** Writes batch_out's winners to a Parquet file. */
-    keepBatchWinners: string;
+    keepBatchWinners: SqlFileWithSlots<'kept_file'>;
     /** The facts about files that added no row. */
-    checkFiles: string;
-    /** run_pings over the batches' winner files, or empty. */
-    runPings: string;
-    noRunPings: string;
+    checkFiles: SqlFileWithSlots<'files' | 'max_object_size'>;
+    /** run_pings over the batches' winner files. */
+    runPings: SqlFileWithSlots<'files'>;
   };
 }
 
 export const vehiclePositions: FeedTable = {
   name: 'vehicle_positions',
   sql: {
-    schema: '00_schema',
-    readBatch: '10_load_batch',
-    batchWinners: '11_batch_winners',
-    batchEveryRow: '13_batch_every_row',
-    batchCounts: '14_batch_counts',
-    appendBatch: '15_append_batch',
-    keepBatchWinners: '16_keep_batch_winners',
-    checkFiles: '12_check_files',
-    runPings: '17_run_pings',
-    noRunPings: '18_no_run_pings',
+    schema: 'ingest/01_pings',
+    readBatch: 'ingest/02_batch_rows',
+    batchWinners: 'ingest/03_batch_kept',
+    batchEveryRow: 'ingest/03_batch_kept_every_row',
+    batchCounts: 'ingest/04_batch_out',
+    appendBatch: 'ingest/05_pings_append',
+    keepBatchWinners: 'ingest/05_batch_winners_file',
+    checkFiles: 'ingest/06_quiet_file_facts',
+    runPings: 'ingest/07_run_pings',
   },
 };

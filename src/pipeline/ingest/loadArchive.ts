@@ -7,7 +7,7 @@ import { sqlIdent } from '../../db/sqlText.js';
 import { CacheIndex } from '../../store/cacheIndex.js';
 import type { Store } from '../../store/store.js';
 import { daySources, type Day } from '../dayMode.js';
-import { describeRule, exactColumns, type DedupeRule } from '../dedupeRule.js';
+import { describeRule, grainColumns, type DedupeRule } from '../dedupeRule.js';
 import type { Reporter } from '../reporter.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
 import { vehiclePositions, type FeedTable } from './feedTable.js';
@@ -151,9 +151,9 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (!options.everyRow) await finishKeptRows(db.connection, table, streamed.info.keptFiles);
-    const [stats] = await readSqlFile(db.connection, '25_run_stats', {
+    const [stats] = await readSqlFile(db.connection, 'ingest/08_distinct_pings', {
       input: sqlIdent(options.everyRow ? 'pings' : 'run_pings'),
-      exact_columns: exactColumns(options.rule),
+      grain_columns: grainColumns(options.rule.grain),
     });
     const retries = (options.sources[0]?.retries ?? 0) - retriesBefore;
     const summary = loadSummary(options, streamed, Number(stats!.rows_kept), retries, started);

@@ -4,7 +4,7 @@ import { oneLine } from '../../errors.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../../db/sqlText.js';
 import type { Day } from '../dayMode.js';
-import { ruleSlots, type DedupeRule } from '../dedupeRule.js';
+import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
 import { classifyReadError, type SkipReason, type SkippedKey } from '../skipReasons.js';
 import type { FeedTable } from './feedTable.js';
 import type { ReadyFile } from './fetchInput.js';
@@ -34,8 +34,8 @@ export async function finishKeptRows(
   table: FeedTable,
   keptFiles: readonly string[],
 ): Promise<void> {
-  if (keptFiles.length === 0) await runSqlFile(connection, table.sql.noRunPings);
-  else await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
+  if (keptFiles.length > 0)
+    await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
 }
 
 /** What a file that added no vehicle row is, from the table's checkFiles statement. */
@@ -96,11 +96,13 @@ async function runBatch(
     day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
   });
   if (target.keep === 'all') await runSqlFile(connection, sql.batchEveryRow);
-  else await runSqlFile(connection, sql.batchWinners, ruleSlots(target.keep.rule));
+  else
+    await runSqlFile(connection, sql.batchWinners, {
+      rule_window: ruleWindow(target.keep.rule, 'file_rank'),
+    });
   const perFile = await readSqlFile(connection, sql.batchCounts);
   const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
   if (several.size > 0) {
-    await connection.run('DROP TABLE IF EXISTS batch_kept');
     const rest = await runBatch(
       connection,
       files.filter((f) => !several.has(f.input.key)),

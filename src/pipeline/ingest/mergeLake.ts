@@ -4,7 +4,7 @@ import { OutputError, oneLine } from '../../errors.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlString, sqlStringList } from '../../db/sqlText.js';
 import type { Store } from '../../store/store.js';
-import { ruleSlots, type DedupeRule } from '../dedupeRule.js';
+import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
 import { partitionFile, partitionPath } from '../lakeLayout.js';
 import type { Reporter } from '../reporter.js';
 
@@ -43,7 +43,7 @@ export interface MergeOptions {
  * copy), and the kept rows of every partition are decided (lake_kept, partition_changes).
  */
 export async function mergeLake(connection: DuckDBConnection, options: MergeOptions): Promise<MergeInfo> {
-  const touched = await readSqlFile(connection, '26_touched_partitions');
+  const touched = await readSqlFile(connection, 'lake/01_touched_partitions');
   options.reporter.stage('merging partitions', touched.length);
   const versions = new Map<string, string | null>();
   const merged: string[] = [];
@@ -56,11 +56,11 @@ export async function mergeLake(connection: DuckDBConnection, options: MergeOpti
     versions.set(rel, copy?.version || null);
     if (copy && !options.replace) merged.push(await checkPartition(connection, copy.path, options.out, rel));
   }
-  if (merged.length > 0) await runSqlFile(connection, '35_lake_existing', { files: sqlStringList(merged) });
-  await runSqlFile(connection, '30_merge_lake', ruleSlots(options.rule));
-  await runSqlFile(connection, '31_partition_changes');
-  const changes = await readSqlFile(connection, '32_partition_report');
-  const already = await readSqlFile(connection, '33_rows_already_in_lake');
+  if (merged.length > 0)
+    await runSqlFile(connection, 'lake/03_lake_existing', { files: sqlStringList(merged) });
+  await runSqlFile(connection, 'lake/04_lake_kept', { rule_window: ruleWindow(options.rule, 'merge_rank') });
+  const changes = await readSqlFile(connection, 'lake/05_partition_changes');
+  const already = await readSqlFile(connection, 'lake/06_rows_already_in_lake');
   return {
     partitions: changes.map((c) => {
       const rel = partitionPath(Number(c.year), Number(c.month), Number(c.day));
@@ -87,7 +87,7 @@ async function checkPartition(
   rel: string,
 ): Promise<string> {
   try {
-    await readSqlFile(connection, '36_check_partition', { file: sqlString(file) });
+    await readSqlFile(connection, 'lake/02_partition_check', { file: sqlString(file) });
     return file;
   } catch (err) {
     throw new OutputError(

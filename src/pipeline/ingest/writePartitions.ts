@@ -42,7 +42,7 @@ export async function writePartitions(
     if (changed.length > 0) {
       reporter.stage('writing parquet');
       await mkdir(staging, { recursive: true, mode: 0o700 });
-      await runSqlFile(connection, '40_write_partitions', { staging: sqlString(staging) });
+      await runSqlFile(connection, 'lake/07_partition_files', { staging: sqlString(staging) });
       if (!(await out.honoursConditionalWrites())) {
         reporter.warn(
           `the S3 store ignores conditional writes (If-Match / If-None-Match), so a concurrent run writing the same partitions could overwrite this one's rows; run one writer per partition at a time`,

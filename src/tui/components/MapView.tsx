@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { MapState } from '../appState.js';
 import { thousands } from '../chartModel.js';
 import { brailleCells, cellCentre, cellsBox, fitView, formatBox, scaleBar, viewGrid } from '../mapModel.js';
@@ -22,6 +22,17 @@ export function MapView({ map, cellsW, cellsH }: MapViewProps) {
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, theme.palette.length);
     return new Map(top.map(([v], i) => [v, theme.palette[i]!]));
   }, [map.dots, map.colour]);
+  const colourOf = useCallback(
+    (x: number, y: number) => {
+      const v = cells.colours[y]![x];
+      return map.colour && v !== undefined ? (legend.get(v) ?? theme.dim) : theme.mapPoint;
+    },
+    [cells, legend, map.colour],
+  );
+  const plain = useMemo(
+    () => cells.rows.map((row, y) => rowSegments(row, y, colourOf, undefined, () => false)),
+    [cells, colourOf],
+  );
   if (!map.view || !map.extent) {
     return (
       <Box width={cellsW} height={cellsH + 3}>
@@ -52,18 +63,10 @@ export function MapView({ map, cellsW, cellsH }: MapViewProps) {
         {`${thousands(cells.points)} of ${thousands(map.extent.points)} points · view ${formatBox(viewBox)} · zoom ×${zoom}${map.colour ? ` · colour: ${map.colour}` : ''}`}
       </Text>
       {cells.rows.map((row, y) => {
-        // Runs of equal style: colour value, cursor, inside the box.
-        const segs: { text: string; colour: string | undefined; cur: boolean; box: boolean }[] = [];
-        for (let x = 0; x < row.length; x++) {
-          const v = cells.colours[y]![x];
-          const colour = map.colour && v !== undefined ? (legend.get(v) ?? theme.dim) : theme.mapPoint;
-          const cur = x === map.cursor.x && y === map.cursor.y;
-          const b = inBox(x, y);
-          const ch = cur && row[x] === ' ' ? '┼' : row[x]!;
-          const last = segs[segs.length - 1];
-          if (last && last.colour === colour && !last.cur && !cur && last.box === b) last.text += ch;
-          else segs.push({ text: ch, colour, cur, box: b });
-        }
+        const boxed = box && y >= Math.min(box.a.y, box.b.y) && y <= Math.max(box.a.y, box.b.y);
+        // Rows without the cursor or the box are drawn from the memo: a key redraws two rows.
+        const segs =
+          y === map.cursor.y || boxed ? rowSegments(row, y, colourOf, map.cursor, inBox) : plain[y]!;
         return (
           <Text key={y} wrap="truncate">
             {segs.map((s, k) => (
@@ -99,4 +102,27 @@ export function MapView({ map, cellsW, cellsH }: MapViewProps) {
       </Text>
     </Box>
   );
+}
+
+type Seg = { text: string; colour: string | undefined; cur: boolean; box: boolean };
+
+/** One map row as runs of equal style: colour value, cursor, inside the box. */
+function rowSegments(
+  row: string,
+  y: number,
+  colourOf: (x: number, y: number) => string | undefined,
+  cursor: { x: number; y: number } | undefined,
+  inBox: (x: number, y: number) => boolean,
+): Seg[] {
+  const segs: Seg[] = [];
+  for (let x = 0; x < row.length; x++) {
+    const colour = colourOf(x, y);
+    const cur = cursor !== undefined && x === cursor.x && y === cursor.y;
+    const b = inBox(x, y);
+    const ch = cur && row[x] === ' ' ? '┼' : row[x]!;
+    const last = segs[segs.length - 1];
+    if (last && last.colour === colour && !last.cur && !cur && last.box === b) last.text += ch;
+    else segs.push({ text: ch, colour, cur, box: b });
+  }
+  return segs;
 }

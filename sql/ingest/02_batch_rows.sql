@@ -2,12 +2,12 @@
 -- the 17 seed columns, lineage (file_rank, entity_index), is_vehicle, keepable (a vehicle row with
 -- an id and a usable timestamp, of the day in day mode; {{day}} is NULL otherwise), and on each
 -- document's first entity doc_entities, the document's entity count. A view: nothing is read until
--- sql/11_batch_winners.sql or sql/13_batch_every_row.sql streams it once.
+-- sql/ingest/03_batch_kept.sql or sql/ingest/03_batch_kept_every_row.sql streams it once.
 -- Reads: the batch's local files {{files}} in ONE read_json (gzip chosen by the .gz name, which the
 -- loader guarantees matches the bytes), with the feed schema pinned: numbers are read as text and
 -- cast here, because real feeds carry integers where floats are expected, numbers as strings,
 -- explicit nulls and absent fields. Unknown fields are ignored. Only leaf fields are projected.
--- A file that has no vehicle here (no header, no entity, empty) is examined by sql/12_check_files.sql.
+-- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
 -- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
 -- batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
 CREATE OR REPLACE TEMP TABLE load_keys AS

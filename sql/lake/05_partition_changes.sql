@@ -1,6 +1,7 @@
 -- Grain: one row per UTC day partition (year, month, day of the ping's own timestamp) touched by
 -- this run. Reads: lake_kept (the kept rows), lake_existing. Makes: partition_changes,
--- with changed = false when the merge keeps exactly the rows the partition already holds.
+-- with changed = false when the merge keeps exactly the rows the partition already holds, and
+-- returns it (the stage's report, one row per partition).
 CREATE OR REPLACE TEMP TABLE partition_changes AS
 WITH merged AS (
   SELECT
@@ -23,3 +24,5 @@ SELECT
 FROM merged AS m
 LEFT JOIN existing AS e USING (year, month, day)
 ORDER BY m.year, m.month, m.day;
+
+SELECT year, month, day, rows, rows_before, changed FROM partition_changes ORDER BY year, month, day;

@@ -1,7 +1,8 @@
 -- Grain: pings holds one row per entity[].vehicle of every loaded feed file, before deduplication
 -- (the 17 seed columns plus lineage), when every row is kept (dedupe reports, the workbench);
--- ingest keeps each batch's winners in Parquet files instead (sql/16_keep_batch_winners.sql).
--- Reads: nothing. Makes: the empty tables that sql/10_load_batch.sql appends to.
+-- ingest keeps each batch's winners in Parquet files instead (sql/ingest/05_batch_winners_file.sql).
+-- Reads: nothing. Makes: pings, which sql/ingest/05_pings_append.sql appends to, and the empty
+-- views run_pings and lake_existing (below).
 CREATE TABLE IF NOT EXISTS pings (
   feed_timestamp        TIMESTAMPTZ,
   vehicle_id            VARCHAR,
@@ -24,6 +25,10 @@ CREATE TABLE IF NOT EXISTS pings (
   entity_index          INTEGER
 );
 
--- Rows already in the lake partitions this run touches: none until sql/35_lake_existing.sql points
--- this view at their Parquet files.
+-- This run's batch winners: none until sql/ingest/07_run_pings.sql points run_pings at the batches'
+-- Parquet files (a run that kept no row, every file skipped or without vehicles, leaves it empty).
+CREATE OR REPLACE TEMP VIEW run_pings AS SELECT * FROM pings LIMIT 0;
+
+-- Rows already in the lake partitions this run touches: none until sql/lake/03_lake_existing.sql
+-- points this view at their Parquet files.
 CREATE OR REPLACE TEMP VIEW lake_existing AS SELECT * FROM pings LIMIT 0;

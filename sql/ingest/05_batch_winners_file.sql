@@ -1,5 +1,5 @@
 -- Grain: one row per ping the batch's files can still contribute: batch_kept's winners (see
--- sql/11_batch_winners.sql). Reads: batch_out (sql/14_batch_counts.sql). Makes: {{kept_file}}, a
+-- sql/ingest/03_batch_kept.sql). Reads: batch_out (sql/ingest/04_batch_out.sql). Makes: {{kept_file}}, a
 -- Parquet file in the run's work folder shaped like pings (compressed: a full day's winners take
 -- ~150 MB of disk instead of ~1.3 GB of DuckDB memory).
 COPY (

@@ -1,5 +1,5 @@
 -- Grain: one row: the dedupe report's counts for the pings in scope (all, or one vehicle).
--- Reads: pings, vehicle_positions, duplicate_groups (sql/50_views_source.sql), {{vehicle}} (NULL =
+-- Reads: pings, vehicle_positions, duplicate_groups (sql/dedupe/02_duplicate_groups.sql), {{vehicle}} (NULL =
 -- all vehicles). Makes: nothing. groups = distinct (vehicle_id, timestamp); rows_kept is what the
 -- current rule keeps (= groups under --dedupe key); rows_kept_exact is what --dedupe exact would keep.
 WITH scope AS (
@@ -16,7 +16,5 @@ SELECT
   (SELECT count(*) FROM duplicate_groups WHERE conflicting AND ({{vehicle}} IS NULL OR vehicle_id = {{vehicle}})) AS conflicting_groups,
   (SELECT count(*) FROM vehicle_positions WHERE {{vehicle}} IS NULL OR vehicle_id = {{vehicle}}) AS rows_kept,
   (SELECT count(*) FROM (
-     SELECT DISTINCT vehicle_id, "timestamp", current_status, current_stop_sequence, occupancy_status, bearing,
-            latitude, longitude, stop_id, direction_id, route_id, schedule_relationship, start_date,
-            start_time, trip_id, label
+     SELECT DISTINCT {{exact_grain_columns}}
      FROM valid))                                                                  AS rows_kept_exact;

@@ -1,5 +1,5 @@
 -- Grain: lake_kept has one row per ping kept in the day partitions this run touches, under the
--- dedupe rule (sql/20_dedupe.sql), chosen among the rows already in those partitions
+-- dedupe rule (sql/dedupe/01_vehicle_positions.sql), chosen among the rows already in those partitions
 -- (lake_existing) and this run's batch winners (run_pings).
 -- Reads: run_pings, lake_existing.
 -- Makes: merge_keys (every source key of both sides, ranked in VARCHAR order: merge_rank orders like
@@ -27,15 +27,9 @@ FROM run_pings AS p
 JOIN merge_keys AS m USING (source_key)
 ANTI JOIN lake_lineage AS l ON m.merge_rank = l.merge_rank AND p.entity_index = l.entity_index;
 
--- The rule of sql/20_dedupe.sql, with merge_rank standing in for source_key.
+-- The dedupe rule ({{rule_window}}), with merge_rank standing in for source_key.
 CREATE OR REPLACE TEMP TABLE lake_kept AS
 SELECT merge_rank, entity_index, from_run, utc_date("timestamp") AS day_date
 FROM lake_candidates
 WHERE vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL
-QUALIFY row_number() OVER (
-  PARTITION BY vehicle_id, "timestamp"{{exact_columns}}
-  ORDER BY
-    feed_timestamp {{direction}} NULLS LAST,
-    merge_rank {{direction}} NULLS LAST,
-    entity_index {{direction}} NULLS LAST
-) = 1;
+QUALIFY row_number() OVER ({{rule_window}}) = 1;

@@ -2,7 +2,7 @@
 -- not one snapshot), vehicle rows, rejected rows and valid rows outside the day. Every row these
 -- count is in batch_kept whichever statement made it. Reads: batch_kept, load_keys.
 -- Makes: the view batch_out (batch_kept's rows shaped like pings, with is_vehicle and winner) for
--- sql/15_append_batch.sql and sql/16_keep_batch_winners.sql, and returns the counts.
+-- sql/ingest/05_pings_append.sql and sql/ingest/05_batch_winners_file.sql, and returns the counts.
 CREATE OR REPLACE TEMP VIEW batch_out AS
 SELECT
   b.feed_timestamp, b.vehicle_id, b.current_status, b.current_stop_sequence, b.occupancy_status,

@@ -1,3 +1,7 @@
+-- Every session's settings: UTC as the session time zone, so year/month/day of a TIMESTAMPTZ are UTC
+-- dates (run after connect: the TimeZone setting belongs to the built-in ICU extension, loaded by then).
+SET GLOBAL TimeZone = 'UTC';
+
 -- Grain: none (helpers). Reads: nothing. Makes: utc_date(ts), the UTC calendar day of a TIMESTAMPTZ
 -- by integer arithmetic on its epoch: the day partitions' key. year()/month()/day() straight on a
 -- TIMESTAMPTZ go through ICU's calendar and are ten times slower on millions of pings.

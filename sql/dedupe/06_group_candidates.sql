@@ -1,6 +1,7 @@
 -- Grain: one row per candidate (flattened ping) of one (vehicle_id, timestamp) group, in the order
 -- the current rule ranks them (rank 1 first); kept says whether the rule keeps it.
--- Reads: pings, vehicle_positions, {{vehicle}}, {{ts}} (epoch microseconds), {{direction}}.
+-- Reads: pings, vehicle_positions, {{vehicle}}, {{ts}} (epoch microseconds). {{rule_order}}: the
+-- dedupe rule's ORDER BY (src/pipeline/dedupeRule.ts).
 SELECT
   p.*,
   EXISTS (
@@ -9,4 +10,4 @@ SELECT
   ) AS kept
 FROM pings AS p
 WHERE p.vehicle_id = {{vehicle}} AND epoch_us(p."timestamp") = {{ts}}
-ORDER BY p.feed_timestamp {{direction}} NULLS LAST, p.source_key {{direction}} NULLS LAST, p.entity_index {{direction}} NULLS LAST;
+{{rule_order}};
