@@ -37,7 +37,7 @@ describe('workbench effects (real DuckDB backend)', () => {
       db,
       description: 'test',
       relations: ['pings'],
-      ruleText: 'rule',
+      rule: { grain: 'key', keep: 'latest' },
       exportDir: dir,
     });
     store = createWorkbenchStore(createWorkbenchState(''));
