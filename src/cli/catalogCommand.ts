@@ -6,12 +6,14 @@ import { catalogDuckdb } from '../pipeline/catalogDuckdb.js';
 import { catalogGlue } from '../pipeline/catalogGlue.js';
 import type { Reporter } from '../pipeline/reporter.js';
 import { glueEndpoint, required, resolveConfig, type ResolvedConfig } from './config.js';
-import { reporterFor } from './context.js';
+import { lakeDays, reporterFor } from './context.js';
 import {
   addJsonFlag,
+  addLakeDaysFlags,
   addS3Flags,
   defaults,
   httpUrl,
+  type DayRangeFlags,
   type GlobalFlags,
   type JsonFlag,
   type S3Flags,
@@ -178,22 +180,26 @@ export function registerCatalog(program: Command, io: Io): void {
       await io.stdout(lines.join('\n'));
     });
 
-  addLakeFlags(
+  const duckdb = addLakeFlags(
     catalog
       .command('duckdb')
       .description(
         'write a DuckDB database file with the view vehicle_positions over the lake (Tableau, DBeaver, Python)',
       ),
-  )
+  );
+  duckdb
     .addOption(required(new Option('--out <file.duckdb>', 'the DuckDB database file to create or update')))
     .option(
       '--copy-dir <folder>',
       'for an S3 lake: where its local copy is kept (default: <out name>-parquet/ beside --out)',
-    )
-    .action(async (flags: LakeFlags & { out: string; copyDir?: string }) => {
+    );
+  addLakeDaysFlags(duckdb).action(
+    async (flags: LakeFlags & DayRangeFlags & { out: string; copyDir?: string }) => {
       const { stage } = lakeContext(flags);
+      const selectDays = lakeDays(flags);
       const summary = await catalogDuckdb({
         ...stage,
+        ...(selectDays ? { selectDays } : {}),
         out: flags.out,
         ...(flags.copyDir ? { copyDir: flags.copyDir } : {}),
       });
@@ -203,19 +209,22 @@ export function registerCatalog(program: Command, io: Io): void {
       }
       const lines = [
         `wrote ${summary.database}: view vehicle_positions over ${summary.partitions} day partition(s), ${summary.rows.toLocaleString('en-US')} rows`,
-        `  reads ${summary.parquet_glob}`,
+        selectDays
+          ? `  reads the ${summary.partitions} partition file(s) of the days asked for, under ${summary.parquet_glob.replace(/\/vehicle_positions\/.*$/, '')}`
+          : `  reads ${summary.parquet_glob}`,
       ];
       if (summary.local_copy && summary.copy) {
         lines.push(
           `  DuckDB cannot read S3 here, so the view reads a local copy of ${summary.lake} in ${summary.local_copy}` +
             ` (${summary.copy.downloaded} downloaded, ${summary.copy.reused} already there, ${summary.copy.removed} removed); re-run this command to refresh it`,
         );
-      } else {
+      } else if (!selectDays) {
         lines.push('  days ingested later appear in the view without re-running this command');
       }
       lines.push(
         `Try: duckdb -readonly ${summary.database} "SELECT route_id, count(*) FROM vehicle_positions GROUP BY ALL ORDER BY 2 DESC LIMIT 5"`,
       );
       await io.stdout(lines.join('\n'));
-    });
+    },
+  );
 }

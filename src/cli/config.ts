@@ -8,7 +8,7 @@ import { parseLocation, type Location } from '../location.js';
 import type { DedupeGrain, DedupeRule, Keep } from '../pipeline/dedupeRule.js';
 import type { S3Settings } from '../s3/s3Client.js';
 import { makeStorage, type Storage } from '../store/openStore.js';
-import { collect, defaults, type S3Flags } from './flags.js';
+import { collect, defaults, sizeBytes, type S3Flags } from './flags.js';
 
 /**
  * The one place settings are resolved and the one module that reads process.env (the AWS SDK's own
@@ -16,11 +16,12 @@ import { collect, defaults, type S3Flags } from './flags.js';
  * (the chosen [profiles.NAME], then its top level) > the default written in flags.ts.
  */
 
-const env = process.env;
+/** Read once: the one place rtlake looks at its environment. */
+const processEnv = process.env;
 
 /** Whether RTLAKE_DEBUG (or --debug) asks for stack traces. */
 export function debugFromEnv(): boolean {
-  const text = env.RTLAKE_DEBUG ?? '';
+  const text = processEnv.RTLAKE_DEBUG ?? '';
   return text !== '' && !/^(0|false|no|off)$/i.test(text.trim());
 }
 
@@ -40,7 +41,7 @@ export function required(option: Option): Option {
 
 /** Where rtlake.toml is looked for, first found wins. */
 export function configFiles(cwd = process.cwd()): string[] {
-  const xdg = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const xdg = processEnv.XDG_CONFIG_HOME || join(homedir(), '.config');
   return [join(cwd, 'rtlake.toml'), join(xdg, 'rtlake', 'rtlake.toml')];
 }
 
@@ -100,7 +101,7 @@ function allFlagNames(program: Command): Set<string> {
  * flag's own validator, then checks the required ones. Runs before every command's action.
  */
 export function applySettings(command: Command, program: Command): void {
-  const profileName = command.opts().configProfile ?? env.RTLAKE_CONFIG_PROFILE;
+  const profileName = command.opts().configProfile ?? processEnv.RTLAKE_CONFIG_PROFILE;
   const file = loadSettingsFile(profileName);
   if (file) {
     const known = allFlagNames(program);
@@ -116,7 +117,7 @@ export function applySettings(command: Command, program: Command): void {
     const key = option.attributeName();
     if (command.getOptionValueSource(key) === 'cli') continue;
     const name = option.long.slice(2);
-    const fromEnv = env[envName(option)];
+    const fromEnv = processEnv[envName(option)];
     if (fromEnv !== undefined && fromEnv !== '') {
       command.setOptionValueWithSource(key, convert(option, fromEnv, `${envName(option)}=${fromEnv}`), 'env');
       continue;
@@ -200,7 +201,7 @@ export interface ResolvedConfig {
   cacheDir: string;
 }
 
-export function resolveConfig(flags: Partial<S3Flags>): ResolvedConfig {
+export function resolveConfig(flags: Partial<S3Flags>, env: NodeJS.ProcessEnv = processEnv): ResolvedConfig {
   const endpoint = flags.endpointUrl ?? flags.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new UsageError(`endpoint "${endpoint}" must be an http:// or https:// URL`);
@@ -228,7 +229,7 @@ export function glueEndpoint(
   flag: string | undefined,
   s3Endpoint: string | undefined,
 ): { url?: string; borrowed: boolean } {
-  const own = flag ?? env.AWS_ENDPOINT_URL_GLUE ?? env.AWS_ENDPOINT_URL;
+  const own = flag ?? processEnv.AWS_ENDPOINT_URL_GLUE ?? processEnv.AWS_ENDPOINT_URL;
   const url = own ?? s3Endpoint;
   return { ...(url ? { url } : {}), borrowed: own === undefined && url !== undefined };
 }
@@ -239,7 +240,21 @@ export function parseLocations(values: string[] | undefined, flag: string): Loca
 }
 
 /** --dedupe key|exact and --keep latest|earliest. Exact defaults to earliest, as MBTA's pipeline keeps. */
-export function parseRule(flags: { dedupe?: DedupeGrain; keep?: Keep }): DedupeRule {
-  const grain = flags.dedupe ?? 'key';
-  return { grain, keep: flags.keep ?? (grain === 'exact' ? 'earliest' : 'latest') };
+export function parseRule(flags: { dedupe?: string; keep?: string }): DedupeRule {
+  const grain = (flags.dedupe ?? 'key') as DedupeGrain;
+  if (grain !== 'key' && grain !== 'exact')
+    throw new UsageError(`--dedupe must be key or exact, got "${flags.dedupe}"`);
+  const keep = (flags.keep ?? (grain === 'exact' ? 'earliest' : 'latest')) as Keep;
+  if (keep !== 'latest' && keep !== 'earliest')
+    throw new UsageError(`--keep must be latest or earliest, got "${flags.keep}"`);
+  return { grain, keep };
+}
+
+/** A size such as 64MiB (flags.ts's parser, as a usage error naming the flag). */
+export function parseSize(text: string, flag: string): number {
+  try {
+    return sizeBytes(text);
+  } catch (err) {
+    throw new UsageError(`${flag} ${(err as Error).message}`);
+  }
 }

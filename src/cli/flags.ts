@@ -129,6 +129,7 @@ export interface S3Flags {
   requestPayer?: 'requester';
   concurrency: number;
   cacheDir?: string;
+  cacheMax: number;
 }
 
 /** S3 access, the aws CLI's names where it has one. Every command that can touch S3 takes these. */
@@ -165,7 +166,21 @@ export function addS3Flags(cmd: Command): Command {
         '--cache-dir <folder>',
         'local cache of fetched objects and lake copies (else $XDG_CACHE_HOME/rtlake or ~/.cache/rtlake)',
       ),
+    )
+    .addOption(
+      option('--cache-max <size>', 'size cap of the cache; least recently used files go first')
+        .argParser(sizeBytes)
+        .default(defaults.cacheMax, defaults.cacheMaxText),
     );
+}
+
+/** --date, --from, --to of a command that reads a lake: only those days' partitions are read. */
+export function addLakeDaysFlags(cmd: Command): Command {
+  return addDayRangeFlags(cmd, {
+    date: "read only this UTC day's partition of the lake",
+    from: 'read only the partitions from this UTC day on',
+    to: 'read only the partitions up to this UTC day',
+  });
 }
 
 export interface ArchiveFlags {
@@ -247,6 +262,20 @@ export function addWindowFlags(cmd: Command): Command {
         .argParser(windowMinutes)
         .default(defaults.windowMinutes),
     );
+}
+
+export interface FeedFlags {
+  feed?: string[];
+}
+
+/** --feed: the tables an ingest builds (src/feeds/feedKinds.ts parses it; the default --glob follows it). */
+export function addFeedFlag(cmd: Command): Command {
+  return cmd.addOption(
+    option(
+      '--feed <table>',
+      'vehicle_positions, trip_updates, alerts or all (repeatable; default vehicle_positions); the default --glob follows it',
+    ).argParser(collect),
+  );
 }
 
 export interface JsonFlag {

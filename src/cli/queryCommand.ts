@@ -5,22 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { QueryError, UsageError } from '../errors.js';
-import { describeDuckDBError } from '../db/describeDuckDBError.js';
+import { describeDuckDBError } from '../db/duckdbErrors.js';
 import { copyOptions, exportQuery, type CopyFormat } from '../db/exportQuery.js';
 import { splitStatements } from '../db/splitStatements.js';
 import { streamResult } from '../db/streamRows.js';
 import { parseLocation } from '../location.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
 import { parseRule, resolveConfig } from './config.js';
-import { reporterFor } from './context.js';
+import { keepCacheUnderCap, lakeDays, reporterFor } from './context.js';
+import { partitionsOfQuery } from '../db/partitionFilter.js';
 import {
   addArchiveFlags,
+  addLakeDaysFlags,
   addRuleFlags,
   addS3Flags,
   defaults,
   nonNegativeInt,
   oneOf,
   type ArchiveFlags,
+  type DayRangeFlags,
   type GlobalFlags,
   type RuleFlags,
   type S3Flags,
@@ -33,6 +36,7 @@ export const queryFormats = ['table', 'markdown', 'tsv', 'line', 'csv', 'json', 
 export type QueryFormat = (typeof queryFormats)[number];
 
 type QueryFlags = S3Flags &
+  DayRangeFlags &
   ArchiveFlags &
   RuleFlags &
   GlobalFlags & {
@@ -98,6 +102,7 @@ export function registerQuery(program: Command, _io: Io): void {
         .argParser(nonNegativeInt)
         .default(defaults.maxRows),
     );
+  addLakeDaysFlags(cmd);
   addArchiveFlags(cmd, 'raw archive to load instead of (or beside) a lake (repeatable)');
   addS3Flags(cmd);
   addRuleFlags(cmd);
@@ -116,8 +121,16 @@ export function registerQuery(program: Command, _io: Io): void {
     const statements = splitStatements(sql);
     if (statements.length === 0) throw new UsageError('the SQL is empty');
     const config = resolveConfig(flags);
+    const lake = flags.lake ? config.storage.open(parseLocation(flags.lake, '--lake')) : undefined;
+    // An S3 lake is copied before DuckDB reads it: only the days asked for, or the days the query's
+    // year/month/day predicates can select, where that can be told from its parse tree.
+    const selectDays =
+      lakeDays(flags) ??
+      (lake?.remote && !flags.source?.length ? ((await partitionsOfQuery(sql)) ?? undefined) : undefined);
+    const reporter = reporterFor(flags);
     const workspace = await openWorkspace({
-      ...(flags.lake ? { lake: config.storage.open(parseLocation(flags.lake, '--lake')) } : {}),
+      ...(lake ? { lake } : {}),
+      ...(selectDays ? { selectDays } : {}),
       ...(flags.source?.length
         ? { sources: flags.source.map((s) => config.storage.open(parseLocation(s, '--source'))) }
         : {}),
@@ -126,8 +139,9 @@ export function registerQuery(program: Command, _io: Io): void {
       concurrency: config.concurrency,
       cacheDir: config.cacheDir,
       maxObjectSize: flags.maxObjectSize,
-      reporter: reporterFor(flags),
+      reporter,
     });
+    await keepCacheUnderCap(config.cacheDir, flags.cacheMax, workspace.lakeFiles ?? [], reporter);
     const connection = workspace.db.connection;
     const stopInterrupt = onInterrupt(() => connection.interrupt());
     try {

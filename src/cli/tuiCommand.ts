@@ -6,13 +6,15 @@ import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
 import { parseLocations, parseRule, resolveConfig } from './config.js';
-import { reporterFor } from './context.js';
+import { keepCacheUnderCap, lakeDays, reporterFor } from './context.js';
 import {
   addArchiveFlags,
+  addLakeDaysFlags,
   addRuleFlags,
   addS3Flags,
   defaults,
   type ArchiveFlags,
+  type DayRangeFlags,
   type GlobalFlags,
   type RuleFlags,
   type S3Flags,
@@ -20,6 +22,7 @@ import {
 import type { Io } from './program.js';
 
 type TuiFlags = Partial<S3Flags> &
+  DayRangeFlags &
   ArchiveFlags &
   Partial<RuleFlags> &
   GlobalFlags & {
@@ -68,16 +71,25 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
     else
       hint = 'empty workspace: run `rtlake demo` and start again, or `rtlake tui --lake <folder | s3://…>`';
   }
+  const selectDays = lakeDays(flags);
+  const reporter = reporterFor(flags);
   const workspace = await openWorkspace({
     ...(lake ? { lake: config.storage.open(lake) } : {}),
+    ...(selectDays ? { selectDays } : {}),
     ...(sources ? { sources: sources.map((s) => config.storage.open(s)) } : {}),
     glob: flags.glob!,
     rule,
     concurrency: config.concurrency,
     cacheDir: config.cacheDir,
     maxObjectSize: flags.maxObjectSize,
-    reporter: reporterFor(flags),
+    reporter,
   });
+  await keepCacheUnderCap(
+    config.cacheDir,
+    flags.cacheMax ?? defaults.cacheMax,
+    workspace.lakeFiles ?? [],
+    reporter,
+  );
   try {
     // Loaded on demand so no other command pays for React and Ink.
     const { runTui } = await import('../tui/runTui.js');
@@ -103,6 +115,7 @@ export function registerTui(program: Command, _io: Io): void {
     .command('tui')
     .description('the terminal SQL workbench over a lake (--lake) and/or raw archives (--source)');
   addArchiveFlags(cmd);
+  addLakeDaysFlags(cmd);
   addS3Flags(cmd);
   addRuleFlags(cmd);
   cmd

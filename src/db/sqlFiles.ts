@@ -19,6 +19,15 @@ export const sqlFiles = {
   'ingest/06_quiet_file_facts': ['files', 'max_object_size'],
   'ingest/07_run_pings': ['files'],
   'ingest/08_distinct_pings': ['grain_columns', 'input'],
+  // ingest, trip_updates and alerts (src/feeds): each batch's rows of the other two tables
+  'ingest/09_feed_macros': [],
+  'ingest/10_load_keys': ['keys'],
+  'ingest/11_trip_update_rows': ['day', 'files', 'max_object_size'],
+  'ingest/12_trip_update_batch_kept': ['grain', 'order'],
+  'ingest/13_trip_update_winners_file': ['kept_file'],
+  'ingest/14_alert_rows': ['day', 'files', 'max_object_size'],
+  'ingest/15_alert_batch_groups': ['first_sighting', 'grain'],
+  'ingest/16_alert_versions_file': ['kept_file'],
   // lake: merge the run into the day partitions it touches, write the changed ones
   'lake/01_touched_partitions': [],
   'lake/02_partition_check': ['file'],
@@ -28,6 +37,17 @@ export const sqlFiles = {
   'lake/06_rows_already_in_lake': [],
   'lake/07_partition_files': ['staging'],
   'lake/vehicle_positions': ['files', 'view'],
+  // lake, trip_updates and alerts (src/feeds/feedLake.ts): the same merge and write, per table
+  'lake/08_feed_tables': [],
+  'lake/09_feed_table_files': ['files', 'like', 'view'],
+  'lake/10_trip_updates_touched': [],
+  'lake/11_trip_updates_kept': ['grain', 'order'],
+  'lake/12_trip_updates_partition_changes': [],
+  'lake/13_trip_updates_partition_files': ['staging'],
+  'lake/14_alerts_touched': [],
+  'lake/15_alerts_kept': ['first_sighting', 'grain'],
+  'lake/16_alerts_partition_changes': [],
+  'lake/17_alerts_partition_files': ['staging'],
   // dedupe: raw sources deduplicated as views, and the dedupe report over them
   'dedupe/01_vehicle_positions': ['input', 'output', 'relation', 'rule_window'],
   'dedupe/02_duplicate_groups': ['differing_columns'],

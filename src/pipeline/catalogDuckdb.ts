@@ -4,9 +4,10 @@ import { NoInputError, OutputError, UsageError, oneLine } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
-import { sqlIdent, sqlString } from '../db/sqlText.js';
+import { sqlIdent, sqlString, sqlStringList } from '../db/sqlText.js';
 import { listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
+import { selectPartitions, type DaySelection } from './lakeSelection.js';
 import { partitionFile, tableDir } from './lakeLayout.js';
 
 export interface DuckdbCatalogOptions {
@@ -17,6 +18,8 @@ export interface DuckdbCatalogOptions {
   copyDir?: string;
   concurrency: number;
   reporter: Reporter;
+  /** Only these days: the copy holds only them and the view reads exactly their files. */
+  selectDays?: DaySelection;
 }
 
 export interface DuckdbCatalogSummary {
@@ -50,10 +53,12 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.out))
     throw new UsageError(`--out ${options.out}: the DuckDB catalog is a local file`);
   reporter.stage('listing the lake');
-  const partitions = await listLakePartitions(lake);
+  const partitions = selectPartitions(await listLakePartitions(lake), options.selectDays, lake, reporter);
   if (partitions.length === 0) {
     throw new NoInputError(
-      `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
+      options.selectDays
+        ? `the lake ${lake.uri} has no partition for the days asked for`
+        : `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
     );
   }
   const root = lake.readableFolder(resolve(options.copyDir ?? defaultCopyDir(out)));
@@ -67,6 +72,7 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
       }
     : null;
   const glob = join(root, tableDir, 'year=*', 'month=*', 'day=*', partitionFile);
+  const files = synced.partitions.flatMap((p) => (p.localPath ? [p.localPath] : []));
 
   reporter.stage('writing the DuckDB catalog');
   await mkdir(dirname(out), { recursive: true });
@@ -80,7 +86,7 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
   }
   try {
     await runSqlFile(db.connection, 'lake/vehicle_positions', {
-      files: sqlString(glob),
+      files: options.selectDays ? sqlStringList(files) : sqlString(glob),
       view: sqlIdent('vehicle_positions'),
     });
     const [count] = await readSqlFile(db.connection, 'catalog/duckdb_catalog_counts');

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { NoInputError } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { runSqlFile } from '../db/runSqlFile.js';
-import { sqlIdent, sqlString } from '../db/sqlText.js';
+import { sqlIdent, sqlString, sqlStringList } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
 import { dedupeSlots, differingColumns, type DedupeRule } from './dedupeRule.js';
 import { loadArchive, type LoadSummary } from './ingest/loadArchive.js';
 import type { Reporter } from './reporter.js';
+import { selectPartitions, type DaySelection } from './lakeSelection.js';
 import { tableDir } from './lakeLayout.js';
 
 export interface WorkspaceOptions {
@@ -22,6 +23,8 @@ export interface WorkspaceOptions {
   cacheDir: string;
   maxObjectSize: number;
   reporter: Reporter;
+  /** Only these days of the lake (an S3 lake copies only them; the view reads only them). */
+  selectDays?: DaySelection;
 }
 
 export interface Workspace {
@@ -34,6 +37,8 @@ export interface Workspace {
   loadSummary?: LoadSummary;
   /** Local folder holding the lake's vehicle_positions/ (a synced copy for an S3 lake). */
   localLake?: string;
+  /** The lake's Parquet files the view reads (local paths). */
+  lakeFiles?: string[];
   dispose(): Promise<void>;
 }
 
@@ -53,17 +58,26 @@ async function hasParquet(dir: string): Promise<boolean> {
  * longer has), with catalog/export's sync. DuckDB then reads the copy: there is no httpfs here.
  * Returns the folder holding vehicle_positions/.
  */
-export async function readableLake(lake: Store, options: WorkspaceOptions): Promise<string> {
+export async function readableLake(
+  lake: Store,
+  options: WorkspaceOptions,
+): Promise<{ root: string; files: string[] }> {
   if (lake.remote) options.reporter.stage(`listing ${lake.uri}`);
-  const partitions = await listLakePartitions(lake);
+  const partitions = selectPartitions(
+    await listLakePartitions(lake),
+    options.selectDays,
+    lake,
+    options.reporter,
+  );
   const root = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
-  await syncLakeCopy(partitions, root, {
+  const synced = await syncLakeCopy(partitions, root, {
     lake,
     concurrency: options.concurrency,
     reporter: options.reporter,
-    prune: true,
+    // With a selection the other days' copies stay in the cache (its size cap evicts them).
+    prune: !options.selectDays,
   });
-  return root;
+  return { root, files: synced.partitions.flatMap((p) => (p.localPath ? [p.localPath] : [])) };
 }
 
 /**
@@ -99,21 +113,22 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     dispose = async () => db.close();
   }
   let localLake: string | undefined;
+  let lakeFiles: string[] | undefined;
   try {
     if (options.lake) {
-      localLake = await readableLake(options.lake, options);
+      ({ root: localLake, files: lakeFiles } = await readableLake(options.lake, options));
       const dir = join(localLake, tableDir);
+      if (options.selectDays && lakeFiles.length === 0) {
+        throw new NoInputError(`the lake ${options.lake.uri} has no partition for the days asked for`);
+      }
       if (!(await hasParquet(dir))) {
         throw new NoInputError(
           `no lake at ${options.lake.uri}: ${tableDir}/ holds no Parquet files (give --lake what ingest --out was given)`,
         );
       }
       const viewName = relations.length > 0 ? 'lake_vehicle_positions' : 'vehicle_positions';
-      const glob = join(dir, '**', '*.parquet');
-      await runSqlFile(db.connection, 'lake/vehicle_positions', {
-        files: sqlString(glob),
-        view: sqlIdent(viewName),
-      });
+      const files = options.selectDays ? sqlStringList(lakeFiles) : sqlString(join(dir, '**', '*.parquet'));
+      await runSqlFile(db.connection, 'lake/vehicle_positions', { files, view: sqlIdent(viewName) });
       relations.push(viewName);
       parts.push(`lake ${options.lake.uri}`);
     }
@@ -127,6 +142,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     description: parts.join(' + ') || 'empty workspace',
     ...(loadSummary ? { loadSummary } : {}),
     ...(localLake ? { localLake } : {}),
+    ...(lakeFiles ? { lakeFiles } : {}),
     dispose,
   };
 }

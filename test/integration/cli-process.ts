@@ -15,6 +15,7 @@ export function runWith(
     bareEnv?: boolean;
     onStdout?: (text: string, child: ChildProcess) => void;
     onStderr?: (text: string, child: ChildProcess) => void;
+    onSpawn?: (child: ChildProcess) => void;
     timeoutMs?: number;
   } = {},
 ): Promise<CliResult & { bytes: Buffer }> {
@@ -38,6 +39,7 @@ export function runWith(
       options.onStderr?.(stderr, child);
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
+    options.onSpawn?.(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
