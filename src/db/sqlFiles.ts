@@ -65,6 +65,7 @@ export const sqlFiles = {
   'catalog/duckdb_catalog_counts': [],
   // workbench: the terminal workbench's queries (src/db/workbenchQueries.ts)
   'workbench/catalog_columns': [],
+  'workbench/column_bounds': ['first', 'query', 'second'],
   'workbench/completion_words': [],
   'workbench/duplicate_group_list': [],
   'workbench/filtered_by_box': ['east', 'latitude', 'longitude', 'north', 'query', 'south', 'west'],

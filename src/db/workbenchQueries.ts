@@ -228,7 +228,10 @@ export async function readChart(
   const slots = { query: sqlUserQuery(sql), column: sqlIdent(column) };
   const kind = chartKindFor(type);
   if (kind === 'histogram') {
-    const [e] = await readSqlFile(connection, 'workbench/numeric_extent', slots);
+    const quick = await readBounds(connection, sql, column, column);
+    const [e] = quick
+      ? [{ rows: quick.rows, values: quick.first.values, lo: quick.first.lo, hi: quick.first.hi }]
+      : await readSqlFile(connection, 'workbench/numeric_extent', slots);
     const rows = Number(e!.rows);
     const values = Number(e!.values);
     if (values === 0) return { kind, column, rows, values, lo: 0, hi: 0, width: 1, counts: [] };
@@ -274,6 +277,28 @@ export async function readChart(
   };
 }
 
+/**
+ * Count, min and max of two columns from plain aggregates (Parquet statistics answer them without a
+ * scan); undefined when a bound is not a finite number (NaN or infinity: the exact query decides).
+ */
+async function readBounds(connection: DuckDBConnection, sql: string, first: string, second: string) {
+  const [b] = await readSqlFile(connection, 'workbench/column_bounds', {
+    query: sqlUserQuery(sql),
+    first: sqlIdent(first),
+    second: sqlIdent(second),
+  });
+  const side = (p: 'first' | 'second') => ({
+    values: Number(b![`${p}_values`]),
+    lo: Number(b![`${p}_lo`] ?? Number.NaN),
+    hi: Number(b![`${p}_hi`] ?? Number.NaN),
+  });
+  const out = { rows: Number(b!.rows), first: side('first'), second: side('second') };
+  const finite = [out.first, out.second].every(
+    (x) => x.values === 0 || (Number.isFinite(x.lo) && Number.isFinite(x.hi)),
+  );
+  return finite ? out : undefined;
+}
+
 export interface MapExtent extends Box {
   rows: number;
   points: number;
@@ -286,6 +311,25 @@ export async function readMapExtent(
   latitude: string,
   longitude: string,
 ): Promise<MapExtent> {
+  const quick = await readBounds(connection, sql, latitude, longitude);
+  // Without NULLs and with every value on the globe, the bounds are exact: every row is a point.
+  if (
+    quick &&
+    quick.first.values === quick.rows &&
+    quick.second.values === quick.rows &&
+    quick.first.lo >= -90 &&
+    quick.first.hi <= 90 &&
+    quick.second.lo >= -180 &&
+    quick.second.hi <= 180
+  )
+    return {
+      rows: quick.rows,
+      points: quick.rows,
+      south: quick.first.lo,
+      north: quick.first.hi,
+      west: quick.second.lo,
+      east: quick.second.hi,
+    };
   const [e] = await readSqlFile(connection, 'workbench/map_extent', {
     query: sqlUserQuery(sql),
     latitude: sqlIdent(latitude),

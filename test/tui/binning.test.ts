@@ -35,6 +35,16 @@ describe('chart and map binning (real DuckDB)', () => {
       counts: [3, 3, 4],
     });
   });
+  it('leaves NaN and infinities out of a histogram (the exact extent, not the statistics)', async () => {
+    const c = await readChart(
+      db.connection,
+      "SELECT * FROM (VALUES (1.0), (2.0), ('nan'::DOUBLE), ('inf'::DOUBLE), (NULL)) AS t(x)",
+      'x',
+      'DOUBLE',
+      1,
+    );
+    expect(c).toMatchObject({ kind: 'histogram', rows: 5, values: 2, lo: 1, hi: 2, counts: [2] });
+  });
   it('counts timestamps per automatic bucket: a 3.5-minute span in 10 bars is per minute', async () => {
     const c = await readChart(db.connection, 'SELECT ts FROM times', 'ts', 'TIMESTAMP WITH TIME ZONE', 10);
     // 00:00:05 and 00:00:59 in minute 0, 00:01:00 in minute 1, none in minute 2, 00:03:30 in minute 3.
