@@ -7,6 +7,8 @@
 -- loader guarantees matches the bytes), with the feed schema pinned: numbers are read as text and
 -- cast here, because real feeds carry integers where floats are expected, numbers as strings,
 -- explicit nulls and absent fields. Unknown fields are ignored. Only leaf fields are projected.
+-- Both spellings a feed is written in are read: MBTA's enhanced snake_case (which the protobuf
+-- decoder of src/feeds also writes) and the proto3 JSON mapping's camelCase (currentStatus, tripId).
 -- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
 -- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
 -- batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
@@ -32,19 +34,19 @@ WITH documents AS (
       entity: 'STRUCT(
         id VARCHAR,
         vehicle STRUCT(
-          current_status VARCHAR,
-          current_stop_sequence VARCHAR,
-          occupancy_status VARCHAR,
+          current_status VARCHAR, currentStatus VARCHAR,
+          current_stop_sequence VARCHAR, currentStopSequence VARCHAR,
+          occupancy_status VARCHAR, occupancyStatus VARCHAR,
           position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
-          stop_id VARCHAR,
+          stop_id VARCHAR, stopId VARCHAR,
           "timestamp" VARCHAR,
           trip STRUCT(
-            direction_id VARCHAR,
-            route_id VARCHAR,
-            schedule_relationship VARCHAR,
-            start_date VARCHAR,
-            start_time VARCHAR,
-            trip_id VARCHAR
+            direction_id VARCHAR, directionId VARCHAR,
+            route_id VARCHAR, routeId VARCHAR,
+            schedule_relationship VARCHAR, scheduleRelationship VARCHAR,
+            start_date VARCHAR, startDate VARCHAR,
+            start_time VARCHAR, startTime VARCHAR,
+            trip_id VARCHAR, tripId VARCHAR
           ),
           vehicle STRUCT(id VARCHAR, label VARCHAR)
         )
@@ -65,20 +67,20 @@ rows AS (
   SELECT
     TRY(to_timestamp(TRY_CAST(header_timestamp AS DOUBLE)))    AS feed_timestamp,
     e.vehicle.vehicle.id                                       AS vehicle_id,
-    e.vehicle.current_status                                   AS current_status,
-    TRY_CAST(TRY_CAST(e.vehicle.current_stop_sequence AS DOUBLE) AS INTEGER) AS current_stop_sequence,
-    e.vehicle.occupancy_status                                 AS occupancy_status,
+    coalesce(e.vehicle.current_status, e.vehicle.currentStatus) AS current_status,
+    TRY_CAST(TRY_CAST(coalesce(e.vehicle.current_stop_sequence, e.vehicle.currentStopSequence) AS DOUBLE) AS INTEGER) AS current_stop_sequence,
+    coalesce(e.vehicle.occupancy_status, e.vehicle.occupancyStatus) AS occupancy_status,
     to_finite_double(e.vehicle.position.bearing)          AS bearing,
     to_finite_double(e.vehicle.position.latitude)          AS latitude,
     to_finite_double(e.vehicle.position.longitude)          AS longitude,
-    e.vehicle.stop_id                                          AS stop_id,
+    coalesce(e.vehicle.stop_id, e.vehicle.stopId)          AS stop_id,
     TRY(to_timestamp(TRY_CAST(e.vehicle."timestamp" AS DOUBLE))) AS "timestamp",
-    TRY_CAST(TRY_CAST(e.vehicle.trip.direction_id AS DOUBLE) AS INTEGER) AS direction_id,
-    e.vehicle.trip.route_id                                    AS route_id,
-    e.vehicle.trip.schedule_relationship                       AS schedule_relationship,
-    e.vehicle.trip.start_date                                  AS start_date,
-    e.vehicle.trip.start_time                                  AS start_time,
-    e.vehicle.trip.trip_id                                     AS trip_id,
+    TRY_CAST(TRY_CAST(coalesce(e.vehicle.trip.direction_id, e.vehicle.trip.directionId) AS DOUBLE) AS INTEGER) AS direction_id,
+    coalesce(e.vehicle.trip.route_id, e.vehicle.trip.routeId) AS route_id,
+    coalesce(e.vehicle.trip.schedule_relationship, e.vehicle.trip.scheduleRelationship) AS schedule_relationship,
+    coalesce(e.vehicle.trip.start_date, e.vehicle.trip.startDate) AS start_date,
+    coalesce(e.vehicle.trip.start_time, e.vehicle.trip.startTime) AS start_time,
+    coalesce(e.vehicle.trip.trip_id, e.vehicle.trip.tripId) AS trip_id,
     e.vehicle.vehicle.label                                    AS label,
     k.file_rank                                                AS file_rank,
     entity_index::INTEGER                                      AS entity_index,

@@ -7,7 +7,7 @@ SELECT
   entity IS NOT NULL                                                 AS has_entity_list,
   coalesce(len(entity), 0)                                           AS entities,
   coalesce(len(list_filter(entity, e -> e.vehicle IS NOT NULL)), 0)  AS vehicles,
-  coalesce(len(list_filter(entity, e -> e.trip_update IS NOT NULL)), 0) AS trip_updates,
+  coalesce(len(list_filter(entity, e -> e.trip_update IS NOT NULL OR e.tripUpdate IS NOT NULL)), 0) AS trip_updates,
   coalesce(len(list_filter(entity, e -> e.alert IS NOT NULL)), 0)    AS alerts
 FROM read_json(
   {{files}},
@@ -17,6 +17,6 @@ FROM read_json(
   maximum_object_size = {{max_object_size}},
   columns = {
     header: 'STRUCT("timestamp" VARCHAR)',
-    entity: 'STRUCT(vehicle JSON, trip_update JSON, alert JSON)[]'
+    entity: 'STRUCT(vehicle JSON, trip_update JSON, tripUpdate JSON, alert JSON)[]'
   }
 );

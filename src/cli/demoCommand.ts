@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
+import { defaultFeedGlob, feedKinds } from '../feeds/feedKinds.js';
 import { parseLocation } from '../location.js';
 import { ingest } from '../pipeline/ingest.js';
 import { parseRule, resolveConfig } from './config.js';
@@ -35,7 +36,8 @@ export function registerDemo(program: Command, io: Io): void {
     const summary = await ingest({
       sources: [config.storage.open(parseLocation(demoSampleDir, '--source'))],
       out: config.storage.open(out),
-      glob: defaults.glob,
+      glob: defaultFeedGlob(feedKinds),
+      feeds: feedKinds,
       rule: parseRule(flags),
       concurrency: config.concurrency,
       cacheDir: config.cacheDir,
@@ -53,6 +55,8 @@ export function registerDemo(program: Command, io: Io): void {
       [
         `rtlake demo: ${summary.keys_loaded} real MBTA snapshot files, ${summary.rows_read.toLocaleString('en-US')} pings read, ` +
           `${summary.duplicates_dropped.toLocaleString('en-US')} duplicates dropped, lake in ${lake}/vehicle_positions/`,
+        `  also ${(summary.tables.trip_updates?.rows_written ?? 0).toLocaleString('en-US')} trip_updates rows in ${lake}/trip_updates/ ` +
+          `and ${(summary.tables.alerts?.rows_written ?? 0).toLocaleString('en-US')} alerts rows in ${lake}/alerts/ (JSON and protobuf files)`,
         '',
         formatIngestSummary(summary),
         '',

@@ -264,6 +264,20 @@ export function addWindowFlags(cmd: Command): Command {
     );
 }
 
+export interface FeedFlags {
+  feed?: string[];
+}
+
+/** --feed: the tables an ingest builds (src/feeds/feedKinds.ts parses it; the default --glob follows it). */
+export function addFeedFlag(cmd: Command): Command {
+  return cmd.addOption(
+    option(
+      '--feed <table>',
+      'vehicle_positions, trip_updates, alerts or all (repeatable; default vehicle_positions); the default --glob follows it',
+    ).argParser(collect),
+  );
+}
+
 export interface JsonFlag {
   json?: boolean;
 }

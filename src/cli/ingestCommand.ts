@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { PartialFailureError, UsageError } from '../errors.js';
+import { defaultFeedGlob, parseFeedSelection } from '../feeds/feedKinds.js';
 import { parseLocation } from '../location.js';
 import type { Store } from '../store/store.js';
 import { daysBetween, formatDay, parseDay, type Day } from '../pipeline/dayMode.js';
@@ -8,6 +9,7 @@ import { parseLocations, parseRule, required, resolveConfig } from './config.js'
 import { keepCacheUnderCap, reporterFor } from './context.js';
 import {
   addArchiveFlags,
+  addFeedFlag,
   addDayRangeFlags,
   addJsonFlag,
   addRuleFlags,
@@ -18,6 +20,7 @@ import {
   positiveInt,
   type ArchiveFlags,
   type DayRangeFlags,
+  type FeedFlags,
   type GlobalFlags,
   type JsonFlag,
   type RuleFlags,
@@ -54,6 +57,7 @@ type IngestFlags = S3Flags &
   DayRangeFlags &
   WindowFlags &
   JsonFlag &
+  FeedFlags &
   GlobalFlags & {
     out?: string;
     strict?: boolean;
@@ -105,9 +109,13 @@ export function registerIngest(program: Command, io: Io): void {
     from: 'day mode over a range of days (with --to), one day after another',
   });
   addWindowFlags(cmd);
+  addFeedFlag(cmd);
   addJsonFlag(cmd);
   cmd.action(async (flags: IngestFlags) => {
     const config = resolveConfig(flags);
+    const feeds = parseFeedSelection(flags.feed ?? []);
+    // The default glob lists the selected kinds' files; a --glob given (flag, variable, file) stands.
+    const glob = cmd.getOptionValueSource('glob') === 'default' ? defaultFeedGlob(feeds) : flags.glob;
     const sources = parseLocations(flags.source, '--source').map((l) => config.storage.open(l));
     const out = config.storage.open(parseLocation(flags.out!, '--out'));
     const days = resolveDays(flags);
@@ -122,7 +130,8 @@ export function registerIngest(program: Command, io: Io): void {
             ...(day ? { day: { day, layout: flags.layout, windowSeconds: flags.window * 60 } } : {}),
             sources,
             out,
-            glob: flags.glob,
+            glob,
+            feeds,
             rule: parseRule(flags),
             concurrency: config.concurrency,
             cacheDir: config.cacheDir,

@@ -22,6 +22,20 @@ export function formatIngestSummary(s: IngestSummary): string {
       `  ${p.status === 'written' ? 'wrote    ' : 'unchanged'} ${p.path}  ${n(p.rows)} rows (was ${n(p.rows_before)})`,
     );
   }
+  for (const [table, t] of Object.entries(s.tables ?? {})) {
+    if (table === 'vehicle_positions') continue;
+    lines.push(
+      `${table}: ${n(t.rows_read)} rows read` +
+        (t.rows_rejected ? `, ${n(t.rows_rejected)} rejected` : '') +
+        `; ${n(t.rows_written)} rows in ${t.partitions_written} written partition(s)` +
+        (t.partitions_unchanged ? `, ${t.partitions_unchanged} unchanged` : ''),
+    );
+    for (const p of t.partitions) {
+      lines.push(
+        `  ${p.status === 'written' ? 'wrote    ' : 'unchanged'} ${p.path}  ${n(p.rows)} rows (was ${n(p.rows_before)})`,
+      );
+    }
+  }
   if (s.skipped.length) {
     lines.push('skipped:');
     for (const k of s.skipped.slice(0, 20)) lines.push(`  ${k.key}: ${k.reason} (${k.detail})`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the bundled demo sample (src/demo/sample/) from real MBTA VehiclePositions files.
+// Builds the bundled demo sample (src/demo/sample/) from real MBTA files: VehiclePositions (and
+// derived snapshots), TripUpdates and Alerts, JSON and protobuf.
 // Maintainer script: run once with the real files' folder; users and tests only read its output.
 //
 //   node src/demo/buildSample.mjs /path/to/shared/fixtures/mbta
@@ -80,4 +81,21 @@ for (let i = 1; i <= 9; i++) {
   const key = isoKey(feed.header.timestamp + 1) + enhanced;
   put(`2022/01/01/${key}`, gzipSync(Buffer.from(JSON.stringify(feed)), { level: 9 }));
 }
+// 3. The other feeds (issue 14), byte for byte: MBTA's enhanced TripUpdates and Alerts, and its
+// 2017 protobuf TripUpdates and Alerts (mbta/concentrate's fixtures) under archive-style names, so
+// `rtlake demo` fills all three tables from real files, JSON and protobuf. No VehiclePositions
+// protobuf: the sample's vehicle_positions (and every test and README figure over it) stay as they were.
+const tripUpdates = '2022-05-08T06:04:57Z_https_cdn.mbta.com_realtime_TripUpdates_enhanced.json.gz';
+put(`2022/05/08/${tripUpdates}`, readFileSync(join(src, tripUpdates)));
+const alerts = '2022-05-04T15:59:48Z_https_cdn.mbta.com_realtime_Alerts_enhanced.json.gz';
+put(`2022/05/04/${alerts}`, readFileSync(join(src, alerts)));
+const concentrate = '___.s3.amazonaws.com_concentrate_';
+put(
+  `2017/12/18/2017-12-18T18:46:14${concentrate}TripUpdates.pb`,
+  readFileSync(join(src, 'concentrate-2017/tripupdates.pb')),
+);
+put(
+  `2017/12/23/2017-12-23T13:00:20${concentrate}Alerts.pb`,
+  readFileSync(join(src, 'concentrate-2017/alerts.pb')),
+);
 console.log(`wrote the demo sample to ${out}`);

@@ -1,16 +1,10 @@
-import { tmpdir } from 'node:os';
-import {
-  InterruptedError,
-  PartialFailureError,
-  ResourceError,
-  isOutOfResources,
-  oneLine,
-} from '../errors.js';
+import { InterruptedError, PartialFailureError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { formatDay } from './dayMode.js';
-import { defaultMemoryLimit, loadArchive, type LoadOptions, type LoadSummary } from './ingest/loadArchive.js';
+import { loadArchive, type LoadOptions, type LoadSummary } from './ingest/loadArchive.js';
 import { mergeLake, type MergeInfo } from './ingest/mergeLake.js';
 import { writePartitions, type PartitionResult, type WriteInfo } from './ingest/writePartitions.js';
+import { feedTableSummaries, ingestFeedTables, type FeedTableSummary } from '../feeds/ingestFeedTables.js';
 
 export interface IngestOptions extends LoadOptions {
   out: Store;
@@ -28,6 +22,8 @@ export interface IngestSummary extends LoadSummary {
   partitions_unchanged: number;
   partitions: PartitionResult[];
   rows_per_second: number;
+  /** Per table built (--feed): rows read, rejected, written and its partitions. */
+  tables: Record<string, FeedTableSummary>;
 }
 
 /**
@@ -44,12 +40,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         'interrupted; every partition is whole, as it was or as this run wrote it: re-run to finish',
         { cause: err },
       );
-    if (isOutOfResources(err)) {
-      throw new ResourceError(
-        `DuckDB ran out of memory or spill space within --memory-limit ${options.memoryLimit ?? defaultMemoryLimit} (${oneLine(err).slice(0, 160)}); raise --memory-limit, lower --threads, or free disk under ${tmpdir()}`,
-        { cause: err },
-      );
-    }
     throw err;
   }
 }
@@ -64,24 +54,36 @@ async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
     try {
       refuseIncomplete(run.summary, options);
       const { connection } = run.db;
-      const merged = await mergeLake(connection, {
+      const feeds = options.feeds ?? ['vehicle_positions'];
+      let merged: MergeInfo = { partitions: [], rowsAlreadyInLake: 0 };
+      let written: WriteInfo = { partitions: [] };
+      if (feeds.includes('vehicle_positions')) {
+        merged = await mergeLake(connection, {
+          out,
+          rule: options.rule,
+          workDir: run.workDir,
+          reporter,
+          replace: options.day !== undefined,
+        });
+        written = await writePartitions(connection, merged, {
+          out,
+          workDir: run.workDir,
+          reporter,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      }
+      const others = await ingestFeedTables(connection, run.feeds, {
         out,
-        rule: options.rule,
         workDir: run.workDir,
-        reporter,
         replace: options.day !== undefined,
-      });
-      const written = await writePartitions(connection, merged, {
-        out,
-        workDir: run.workDir,
-        reporter,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
-      return ingestSummary(options, run.summary, run.rowsOutsideDay, merged, written, {
+      const summary = ingestSummary(options, run.summary, run.rowsOutsideDay, merged, written, {
         retries: out.retries - retriesBefore,
         seconds,
       });
+      return { ...summary, tables: feedTableSummaries(feeds, summary, run.feeds, others, out) };
     } finally {
       await run.dispose();
     }
@@ -110,7 +112,7 @@ function ingestSummary(
   merged: MergeInfo,
   written: WriteInfo,
   run: { retries: number; seconds: number },
-): IngestSummary {
+): Omit<IngestSummary, 'tables'> {
   const partitions = written.partitions;
   const writtenParts = partitions.filter((p) => p.status === 'written');
   return {

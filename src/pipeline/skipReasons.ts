@@ -9,7 +9,10 @@ export const skipReasons = {
   not_utf8: 'contains bytes that are not UTF-8',
   not_a_feed: 'valid JSON but not a GTFS-realtime feed (no header)',
   no_entity_list: 'a feed without an entity list (entity missing or null)',
-  not_vehicle_positions: 'a GTFS-realtime feed of another kind (TripUpdates or Alerts)',
+  feed_not_selected:
+    'a GTFS-realtime feed of a kind --feed did not select (the detail names it); add --feed trip_updates, alerts or all',
+  corrupt_protobuf: 'a GTFS-realtime protobuf feed whose bytes are damaged',
+  truncated_protobuf: 'a GTFS-realtime protobuf feed that ends early (cut during upload or download)',
   wrong_shape: 'a feed whose fields have the wrong JSON types (e.g. entity is not a list)',
   duplicate_key:
     'another source has an object with the same key (lineage must be unique); the first source listed wins',
@@ -29,19 +32,4 @@ export interface SkippedKey {
 export interface FailedKey {
   key: string;
   error: string;
-}
-
-/** Maps a DuckDB error raised while reading one file to a skip reason. */
-export function classifyReadError(message: string): SkipReason {
-  const m = message.toLowerCase();
-  if (/gzip|zlib|inflate|decompress|compressed/.test(m)) return 'corrupt_gzip';
-  if (/utf-?8|unicode|byte sequence/.test(m)) return 'not_utf8';
-  if (/maximum_object_size|maximum object size/.test(m)) return 'too_large';
-  if (
-    /could not convert|conversion|cast|expected .*(object|array|list|struct)|type mismatch|failed to parse .* as/.test(
-      m,
-    )
-  )
-    return 'wrong_shape';
-  return 'invalid_json';
 }

@@ -15,9 +15,13 @@
 // is what makes 30,000 files fit in a few minutes on 2 cores).
 //
 // Usage: node test/bench/generate.mjs --out DIR --files N [--seed S] [--start ISO] [--period-seconds P]
-//        [--level 1-9]
+//        [--level 1-9] [--format json|pb]
+// --format pb writes the same snapshots as GTFS-realtime protobuf (protobufjs with proto/gtfs-realtime.proto),
+// named <ISO UTC time>_https_cdn.mbta.com_realtime_VehiclePositions.pb and not gzipped, as MBTA stored its .pb
+// files; the random stream is consumed exactly as for JSON, so both archives hold the same snapshots
+// (positions as float32, as protobuf carries them).
 // Prints one JSON line (files, bytes, seconds, first/last key) on stdout; progress goes to stderr.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -26,6 +30,14 @@ import { gzip } from 'node:zlib';
 const gzipAsync = promisify(gzip);
 
 const FEED_SUFFIX = '_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json';
+const PB_SUFFIX = '_https_cdn.mbta.com_realtime_VehiclePositions.pb';
+
+let feedMessage;
+/** The snapshot's JSON body as protobuf bytes (protobufjs, loaded only for --format pb). */
+function toProtobuf(body) {
+  const message = feedMessage.fromObject(JSON.parse(body.toString()));
+  return Buffer.from(feedMessage.encode(message).finish());
+}
 const OPEN_BRACE = Buffer.from('{');
 const CLOSE_BRACE = Buffer.from('}');
 const COMMA = Buffer.from(',');
@@ -488,11 +500,12 @@ function parseCli(argv) {
       start: { type: 'string', default: '2021-09-06T00:00:00Z' },
       'period-seconds': { type: 'string', default: '3' },
       level: { type: 'string', default: '5' },
+      format: { type: 'string', default: 'json' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const usage =
-    'usage: node test/bench/generate.mjs --out DIR --files N [--seed S] [--start 2021-09-06T00:00:00Z] [--period-seconds 3] [--level 1-9]';
+    'usage: node test/bench/generate.mjs --out DIR --files N [--seed S] [--start 2021-09-06T00:00:00Z] [--period-seconds 3] [--level 1-9] [--format json|pb]';
   if (values.help) {
     process.stdout.write(usage + '\n');
     process.exit(0);
@@ -511,15 +524,30 @@ function parseCli(argv) {
   if (!(period >= 1)) problems.push(`--period-seconds must be >= 1, got ${values['period-seconds']}`);
   if (!Number.isInteger(level) || level < 1 || level > 9)
     problems.push(`--level must be 1-9, got ${values.level}`);
+  if (values.format !== 'json' && values.format !== 'pb')
+    problems.push(`--format must be json or pb, got ${values.format}`);
   if (problems.length) {
     process.stderr.write(problems.join('\n') + '\n' + usage + '\n');
     process.exit(2);
   }
-  return { out: values.out, files, seed, startSec: Math.floor(startMs / 1000), period, level };
+  return {
+    out: values.out,
+    files,
+    seed,
+    startSec: Math.floor(startMs / 1000),
+    period,
+    level,
+    format: values.format,
+  };
 }
 
 async function main() {
   const opts = parseCli(process.argv.slice(2));
+  if (opts.format === 'pb') {
+    const { default: protobuf } = await import('protobufjs');
+    const proto = readFileSync(new URL('../../proto/gtfs-realtime.proto', import.meta.url), 'utf8');
+    feedMessage = protobuf.parse(proto, { keepCase: true }).root.lookupType('transit_realtime.FeedMessage');
+  }
   const t0 = performance.now();
   const rng = makeRandom(opts.seed);
   const routes = buildRoutes(rng);
@@ -626,7 +654,11 @@ async function main() {
 
     const iso = isoSeconds(keySec);
     const dir = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
-    const key = `${dir}/${iso}${FEED_SUFFIX}${rng.chance(0.01) ? '' : '.gz'}`;
+    const plainName = rng.chance(0.01); // drawn in both formats, so the stream stays the same
+    const key =
+      opts.format === 'pb'
+        ? `${dir}/${iso}${PB_SUFFIX}`
+        : `${dir}/${iso}${FEED_SUFFIX}${plainName ? '' : '.gz'}`;
     if (!madeDirs.has(dir)) {
       mkdirSync(join(opts.out, dir), { recursive: true });
       madeDirs.add(dir);
@@ -634,7 +666,9 @@ async function main() {
     firstKey ??= key;
     lastKey = key;
 
-    const job = gzipAsync(body, { level: opts.level })
+    const job = (
+      opts.format === 'pb' ? Promise.resolve(toProtobuf(body)) : gzipAsync(body, { level: opts.level })
+    )
       .then((gz) => {
         bytes += gz.length;
         return writeFile(join(opts.out, key), gz);

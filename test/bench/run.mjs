@@ -3,6 +3,7 @@
 //   baseline       one DuckDB statement: read_json -> flatten -> QUALIFY -> partitioned COPY
 //   naive          the old Spark job ported literally (JS parse, row objects, Appender)
 //   rtlake-folder  `rtlake ingest` from the local folder
+//   rtlake-folder-pb  the same, over the same snapshots written as protobuf (generate.mjs --format pb)
 //   download-only  the SDK GETting every object from the S3 server at the same concurrency
 //   rtlake-s3      `rtlake ingest` from the S3 server process on loopback (fresh cache)
 // and prints wall time, CPU (user+sys), rows/s, JSON MB/s and peak RSS, with ratios to the baseline
@@ -10,7 +11,7 @@
 // the first row of `rtlake query` on the demo lake (time to the first byte on stdout). Timings are medians over --runs rounds (contenders alternate within a
 // round). Nothing here is asserted by the test suite.
 //
-// Usage: node test/bench/run.mjs [--files 1000] [--seed 1] [--runs 1] [--skip naive,s3,floor,startup] [--concurrency 32]
+// Usage: node test/bench/run.mjs [--files 1000] [--seed 1] [--runs 1] [--skip naive,s3,floor,startup,pb] [--concurrency 32]
 import { spawn, spawnSync } from 'node:child_process';
 import {
   createReadStream,
@@ -94,6 +95,30 @@ if (!existsSync(join(data, 'meta.json'))) {
 }
 const meta = JSON.parse(readFileSync(join(data, 'meta.json'), 'utf8'));
 const archive = join(data, 'archive');
+// The same snapshots as GTFS-realtime protobuf (issue 14: a protobuf archive ingests at least as
+// fast as the JSON one), generated once beside the JSON archive.
+const archivePb = join(data, 'archive-pb');
+if (!skip.has('pb') && !existsSync(join(data, 'pb-meta.json'))) {
+  log(`generating the same ${values.files} snapshots as protobuf into ${archivePb} (once)`);
+  rmSync(archivePb, { recursive: true, force: true });
+  const gen = spawnSync(
+    process.execPath,
+    [
+      join(here, 'generate.mjs'),
+      '--out',
+      archivePb,
+      '--files',
+      values.files,
+      '--seed',
+      values.seed,
+      '--format',
+      'pb',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (gen.status !== 0) throw new Error('generator (protobuf) failed');
+  writeFileSync(join(data, 'pb-meta.json'), gen.stdout);
+}
 const work = mkdtempSync(join(tmpdir(), 'rtlake-bench-'));
 const usageFile = join(work, 'usage.jsonl');
 
@@ -230,6 +255,21 @@ const contenders = [
       ]),
   ],
   [
+    'rtlake-folder-pb',
+    () =>
+      measured(join(root, 'bin/rtlake.js'), [
+        'ingest',
+        '--source',
+        archivePb,
+        '--out',
+        join(work, `out-${Math.random()}`),
+        '--quiet',
+        '--json',
+        '--cache-dir',
+        join(work, `cache-${Math.random()}`),
+      ]),
+  ],
+  [
     'download-only',
     () =>
       measured(
@@ -262,7 +302,12 @@ const contenders = [
         s3.env,
       ),
   ],
-].filter(([name]) => !skip.has(name) && !(s3 === null && (name === 'download-only' || name === 'rtlake-s3')));
+].filter(
+  ([name]) =>
+    !skip.has(name) &&
+    !(skip.has('pb') && name === 'rtlake-folder-pb') &&
+    !(s3 === null && (name === 'download-only' || name === 'rtlake-s3')),
+);
 
 const results = Object.fromEntries(contenders.map(([n]) => [n, []]));
 let rows = null;
@@ -379,6 +424,12 @@ if (base && s3Run && summary['download-only']) {
     `rtlake-s3 wall / (download-only + baseline = ${fmt(bound)} s): ${verdict(s3Run.wall / bound, target.s3)}`,
   );
   lines.push(`rtlake-s3 cpu / baseline cpu: ${verdict(s3Run.cpu / base.cpu, target.cpu)}`);
+}
+const pbRun = summary['rtlake-folder-pb'];
+if (folderRun && pbRun) {
+  lines.push(
+    `rtlake-folder-pb (the same snapshots as protobuf) / rtlake-folder: wall ${fmt(pbRun.wall / folderRun.wall)} x, cpu ${fmt(pbRun.cpu / folderRun.cpu)} x (target: wall <= 1.00: ${pbRun.wall <= folderRun.wall ? 'met' : 'MISSED'})`,
+  );
 }
 if (floor && folderRun && day)
   lines.push(`rtlake-folder cpu / floor cpu: ${verdict(folderRun.cpu / floor.cpu, 5)}`);

@@ -64,7 +64,7 @@ export type FileVerdict =
   | {
       loaded: false;
       reason:
-        'empty' | 'corrupt_gzip' | 'invalid_json' | 'not_a_feed' | 'no_entity_list' | 'not_vehicle_positions';
+        'empty' | 'corrupt_gzip' | 'invalid_json' | 'not_a_feed' | 'no_entity_list' | 'feed_not_selected';
     };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -156,7 +156,7 @@ export function readArchiveFile(file: ArchiveFile): FileVerdict {
       entity_index: index,
     });
   });
-  if (rows.length === 0 && otherKinds > 0) return { loaded: false, reason: 'not_vehicle_positions' };
+  if (rows.length === 0 && otherKinds > 0) return { loaded: false, reason: 'feed_not_selected' };
   return { loaded: true, rows, entities: entities.filter(isObject).length };
 }
 

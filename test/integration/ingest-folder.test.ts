@@ -31,7 +31,7 @@ const skippedScenarios: Record<string, string> = {
   'empty-object': 'empty',
   'feed-without-entity-list': 'no_entity_list',
   'not-a-feed': 'not_a_feed',
-  'trip-updates-feed': 'not_vehicle_positions',
+  'trip-updates-feed': 'feed_not_selected',
 };
 const scenarios = [...loadedScenarios, ...Object.keys(skippedScenarios)];
 

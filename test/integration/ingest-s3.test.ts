@@ -141,7 +141,7 @@ const fixtureObjects: (ArchiveObject & { skip?: string })[] = [
     bytes: fixture(
       'trip-updates-feed/2022-01-01T00:00:03Z_https_cdn.mbta.com_realtime_TripUpdates_enhanced-as-VehiclePositions.json',
     ),
-    skip: 'not_vehicle_positions',
+    skip: 'feed_not_selected',
   },
 ];
 

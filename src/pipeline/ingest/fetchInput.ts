@@ -1,3 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DecoderPool } from '../../feeds/decoderPool.js';
+import { prepareFeedFile } from '../../feeds/prepareFeedFile.js';
 import type { FetchCache } from '../../store/store.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
 import type { InputObject } from './listInputs.js';
@@ -36,13 +40,44 @@ function classifyHead(
   head: Buffer,
   claimsGzip: boolean,
   size: number,
-): { gzip: boolean } | Omit<SkippedKey, 'key'> {
+): { gzip: boolean; claimedGzip?: boolean } | Omit<SkippedKey, 'key'> {
   if (size === 0 || (head.length === size && isBlank(head)))
     return { reason: 'empty', detail: `${size} bytes` };
   if (isGzipMagic(head)) return { gzip: true };
-  if (claimsGzip && !looksLikeJson(head))
-    return { reason: 'corrupt_gzip', detail: 'named or served as gzip, but the bytes are not gzip' };
-  return { gzip: false };
+  // Neither gzip nor JSON under a gzip name: protobuf, or corrupt gzip if it does not decode.
+  return { gzip: false, ...(claimsGzip && !looksLikeJson(head) ? { claimedGzip: true } : {}) };
+}
+
+let decodedCounter = 0;
+
+/**
+ * A fetched file as DuckDB reads it: JSON as it is; a protobuf feed (any name, gzip or not) decoded
+ * on the pool into the run's work folder as enhanced JSON, read by the same statements; anything
+ * else skipped with the decoder's reason (corrupt_gzip when a gzip name or header said it was gzip).
+ */
+async function readable(
+  input: InputObject,
+  path: string,
+  bytes: number,
+  cache: FetchCache,
+  decoder: DecoderPool,
+  head?: Buffer,
+  claimedGzip = false,
+): Promise<FetchOutcome> {
+  const dir = join(cache.workDir, 'decoded');
+  const prepared = await prepareFeedFile(path, join(dir, `${++decodedCounter}.json`), decoder, head, () =>
+    mkdir(dir, { recursive: true, mode: 0o700 }),
+  );
+  if (prepared.kind === 'json') return { kind: 'ready', file: { input, path, bytes } };
+  if (prepared.kind === 'decoded') return { kind: 'ready', file: { input, path: prepared.path, bytes } };
+  const skipped =
+    claimedGzip && prepared.reason === 'not_a_feed'
+      ? {
+          reason: 'corrupt_gzip' as const,
+          detail: 'named or served as gzip, but the bytes are neither gzip nor a feed',
+        }
+      : { reason: prepared.reason, detail: prepared.detail };
+  return { kind: 'skipped', skipped: { key: input.uri, ...skipped } };
 }
 
 /**
@@ -54,6 +89,7 @@ export async function fetchInput(
   input: InputObject,
   cache: FetchCache,
   maxObjectSize: number,
+  decoder: DecoderPool,
   signal?: AbortSignal,
 ): Promise<FetchOutcome> {
   const skip = (reason: SkippedKey['reason'], detail: string): FetchOutcome => ({
@@ -65,7 +101,7 @@ export async function fetchInput(
   const read = await input.store.readToFile(input, cache, signal);
   switch (read.kind) {
     case 'ready':
-      return { kind: 'ready', file: { input, path: read.path, bytes: read.bytes } };
+      return readable(input, read.path, read.bytes, cache, decoder);
     case 'skipped':
       return skip(read.reason, read.detail);
     case 'failed':
@@ -73,5 +109,14 @@ export async function fetchInput(
   }
   const verdict = classifyHead(read.head, read.claimsGzip, read.bytes);
   if ('reason' in verdict) return skip(verdict.reason, verdict.detail);
-  return { kind: 'ready', file: { input, path: await read.keep(verdict.gzip), bytes: read.bytes } };
+  const path = await read.keep(verdict.gzip);
+  return readable(
+    input,
+    path,
+    read.bytes,
+    cache,
+    decoder,
+    verdict.gzip ? undefined : read.head,
+    verdict.claimedGzip,
+  );
 }

@@ -1,3 +1,4 @@
+import { defaultFeedGlob } from '../../feeds/feedKinds.js';
 import picomatch from 'picomatch';
 import { NoInputError, UsageError } from '../../errors.js';
 import type { Store, StoredObject } from '../../store/store.js';
@@ -18,7 +19,8 @@ export interface Listing {
   ignoredByGlob: number;
 }
 
-export const defaultGlob = '*VehiclePositions*.json*';
+/** VehiclePositions files ending in .json or .pb, either optionally .gz (--feed changes it for ingest). */
+export const defaultGlob = defaultFeedGlob(['vehicle_positions']);
 
 /** The glob is matched against the file name: the part after the last '/'. */
 export function makeNameMatcher(glob: string): (key: string) => boolean {
@@ -84,8 +86,11 @@ export async function listInputs(
     await store.list({
       ...(options.signal ? { signal: options.signal } : {}),
       onPage: (page, n) => {
-        if (store.remote) options.reporter.progress(n);
-        options.reporter.keysListed?.(n);
+        // A bucket lists page by page; a folder at once, which is no progress worth a line.
+        if (store.remote) {
+          options.reporter.progress(n);
+          options.reporter.keysListed?.(n);
+        }
         accept(store, neighbour, page);
       },
     });

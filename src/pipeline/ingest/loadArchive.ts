@@ -10,6 +10,10 @@ import { daySources, type Day } from '../dayMode.js';
 import { describeRule, grainColumns, type DedupeRule } from '../dedupeRule.js';
 import type { Reporter } from '../reporter.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
+import { DecoderPool } from '../../feeds/decoderPool.js';
+import type { FeedKind } from '../../feeds/feedKinds.js';
+import type { FeedInfos } from '../../feeds/feedLoadInfo.js';
+import { createFeedTables } from '../../feeds/feedTables.js';
 import { vehiclePositions, type FeedTable } from './feedTable.js';
 import { createLoadTables, finishKeptRows, type BatchTarget } from './loadBatch.js';
 import { streamArchive, type StreamResult } from './streamArchive.js';
@@ -41,6 +45,10 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** The table the files feed (default vehicle_positions). */
   table?: FeedTable;
+  /** The tables built (--feed; default vehicle_positions alone). */
+  feeds?: readonly FeedKind[];
+  /** Worker threads decoding protobuf feeds (default 1; 0 decodes on the main thread). */
+  decoderThreads?: number;
 }
 
 export interface LoadSummary {
@@ -71,6 +79,8 @@ export interface LoadedRun {
   summary: LoadSummary;
   /** Day mode: valid rows of other days, read but not kept (their days' jobs own them). */
   rowsOutsideDay: number;
+  /** What loading found for trip_updates and alerts, when selected. */
+  feeds: FeedInfos;
   dispose(): Promise<void>;
 }
 
@@ -125,9 +135,12 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
   try {
     const table = options.table ?? vehiclePositions;
     await createLoadTables(db.connection, table);
+    const feeds = options.feeds ?? ['vehicle_positions'];
+    if (feeds.some((f) => f !== 'vehicle_positions')) await createFeedTables(db.connection);
     let kept = 0;
     const target: BatchTarget = {
       table,
+      feeds,
       maxObjectSize: options.maxObjectSize,
       keep: options.everyRow
         ? 'all'
@@ -137,7 +150,9 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
             nextFile: () => join(workDir, `kept-${++kept}.parquet`),
           },
     };
+    const decoder = new DecoderPool(options.decoderThreads ?? 1);
     const streamed = await streamArchive(db, {
+      decoder,
       sources: options.sources,
       glob: options.glob,
       ...(options.day
@@ -149,7 +164,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
       batchFiles: options.batchFiles ?? 2000,
       reporter: options.reporter,
       ...(options.signal ? { signal: options.signal } : {}),
-    });
+    }).finally(() => decoder.close());
     if (!options.everyRow) await finishKeptRows(db.connection, table, streamed.info.keptFiles);
     const [stats] = await readSqlFile(db.connection, 'ingest/08_distinct_pings', {
       input: sqlIdent(options.everyRow ? 'pings' : 'run_pings'),
@@ -157,7 +172,14 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     });
     const retries = (options.sources[0]?.retries ?? 0) - retriesBefore;
     const summary = loadSummary(options, streamed, Number(stats!.rows_kept), retries, started);
-    return { db, workDir, summary, rowsOutsideDay: streamed.info.outsideDay, dispose };
+    return {
+      db,
+      workDir,
+      summary,
+      rowsOutsideDay: streamed.info.outsideDay,
+      feeds: streamed.info.feeds,
+      dispose,
+    };
   } catch (err) {
     await dispose();
     throw err;

@@ -1,11 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isInterrupted } from '../../db/interruptible.js';
-import { oneLine } from '../../errors.js';
+import { readFailureReason } from '../../db/duckdbErrors.js';
+import { RtlakeError, oneLine } from '../../errors.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../../db/sqlText.js';
 import type { Day } from '../dayMode.js';
 import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
-import { classifyReadError, type SkipReason, type SkippedKey } from '../skipReasons.js';
+import type { SkipReason, SkippedKey } from '../skipReasons.js';
+import { judgeSelection, type FeedKind } from '../../feeds/feedKinds.js';
+import type { FeedTableName } from '../../feeds/feedLoadInfo.js';
+import { loadAlertBatch, loadTripUpdateBatch, type FeedBatchCounts } from '../../feeds/feedTables.js';
 import type { FeedTable } from './feedTable.js';
 import type { ReadyFile } from './fetchInput.js';
 import { findGzipFault } from './findGzipFault.js';
@@ -14,6 +17,8 @@ import { addLoadInfo, emptyLoadInfo, type LoadInfo } from './loadInfo.js';
 /** What a batch's rows become, and for which table. */
 export interface BatchTarget {
   table: FeedTable;
+  /** The tables the run builds (--feed); trip_updates and alerts are read beside vehicle_positions. */
+  feeds?: readonly FeedKind[];
   maxObjectSize: number;
   /**
    * `all`: every row as read, appended to pings (dedupe reports, the workbench over raw sources).
@@ -38,21 +43,24 @@ export async function finishKeptRows(
     await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
 }
 
-/** What a file that added no vehicle row is, from the table's checkFiles statement. */
+/** What a file that added no row is, from the table's checkFiles statement. */
 function classifyQuietFile(
   row: Record<string, unknown> | undefined,
+  feeds: readonly FeedKind[],
 ): { reason: SkipReason; detail: string } | { entities: number } {
   if (!row) return { reason: 'empty', detail: 'no JSON object in the file' };
   if (!row.has_header) return { reason: 'not_a_feed', detail: 'JSON without a GTFS-realtime header' };
   if (!row.has_entity_list) return { reason: 'no_entity_list', detail: 'the feed has no entity list' };
-  const tripUpdates = Number(row.trip_updates);
-  const alerts = Number(row.alerts);
-  if (Number(row.vehicles) === 0 && tripUpdates + alerts > 0) {
-    return {
-      reason: 'not_vehicle_positions',
-      detail: `${tripUpdates} trip_update and ${alerts} alert entities, no vehicle`,
-    };
-  }
+  const notSelected = judgeSelection(
+    {
+      entities: Number(row.entities),
+      vehicles: Number(row.vehicles),
+      tripUpdates: Number(row.trip_updates),
+      alerts: Number(row.alerts),
+    },
+    feeds,
+  );
+  if (notSelected) return notSelected;
   return { entities: Number(row.entities) };
 }
 
@@ -68,7 +76,7 @@ async function checkQuietFiles(
   const byPath = new Map(rows.map((r) => [String(r.file_path), r]));
   const result = emptyLoadInfo();
   for (const file of files) {
-    const verdict = classifyQuietFile(byPath.get(file.path));
+    const verdict = classifyQuietFile(byPath.get(file.path), target.feeds ?? ['vehicle_positions']);
     if ('reason' in verdict) result.skipped.push({ key: file.input.uri, ...verdict });
     else addLoadInfo(result, { loaded: 1, otherEntities: verdict.entities });
   }
@@ -117,14 +125,54 @@ async function runBatch(
     keptFile = target.keep.nextFile();
     await runSqlFile(connection, sql.keepBatchWinners, { kept_file: sqlString(keptFile) });
   }
+  const feeds = await loadFeedTables(connection, files, target);
   const result = await accountFor(
     connection,
     files,
     perFile.filter((r) => Number(r.vehicles) > 0),
     target,
+    feeds.keysWithRows,
   );
   if (keptFile) result.keptFiles.push(keptFile);
+  result.feeds = feeds.infos;
   return result;
+}
+
+const feedLoaders: Record<FeedTableName, typeof loadTripUpdateBatch> = {
+  trip_updates: loadTripUpdateBatch,
+  alerts: loadAlertBatch,
+};
+
+/**
+ * The batch's trip updates and alerts, for the selected tables (ingest only): each table's own
+ * streaming read of the same files keeps its batch rows in a Parquet file (src/feeds). Returns
+ * their counts and the keys of the files that gave them rows (loaded, whatever vehicle_positions found).
+ */
+async function loadFeedTables(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<{ infos: LoadInfo['feeds']; keysWithRows: Set<string> }> {
+  const infos: LoadInfo['feeds'] = {};
+  const keysWithRows = new Set<string>();
+  if (target.keep === 'all') return { infos, keysWithRows };
+  for (const table of ['trip_updates', 'alerts'] as const) {
+    if (!target.feeds?.includes(table)) continue;
+    const keptFile = target.keep.nextFile();
+    const counts: FeedBatchCounts = await feedLoaders[table](
+      connection,
+      files.map((f) => ({ path: f.path, sourceKey: f.input.key })),
+      { maxObjectSize: target.maxObjectSize, day: target.keep.day ?? null, keptFile },
+    );
+    for (const [key, n] of counts.rowsByKey) if (n > 0) keysWithRows.add(key);
+    infos[table] = {
+      rows: counts.rows,
+      rejected: counts.rejected,
+      outsideDay: counts.outsideDay,
+      keptFiles: [keptFile],
+    };
+  }
+  return { infos, keysWithRows };
 }
 
 function severalDocuments(file: ReadyFile): SkippedKey {
@@ -141,6 +189,7 @@ async function accountFor(
   files: ReadyFile[],
   perFile: Record<string, unknown>[],
   target: BatchTarget,
+  keysWithFeedRows: Set<string>,
 ): Promise<LoadInfo> {
   const byKey = new Map(perFile.map((r) => [String(r.source_key), r]));
   const result = emptyLoadInfo();
@@ -148,7 +197,8 @@ async function accountFor(
   for (const file of files) {
     const row = byKey.get(file.input.key);
     byKey.delete(file.input.key); // two files with one key (overlapping sources) count once
-    if (row === undefined) quiet.push(file);
+    if (row === undefined && keysWithFeedRows.delete(file.input.key)) addLoadInfo(result, { loaded: 1 });
+    else if (row === undefined) quiet.push(file);
     else {
       addLoadInfo(result, {
         loaded: 1,
@@ -178,13 +228,14 @@ async function describeReadFailure(file: ReadyFile, err: unknown): Promise<Skipp
         reason: 'corrupt_gzip',
         detail: `gzip data is corrupt or truncated: ${gzipFault}`,
       }
-    : { key: file.input.uri, reason: classifyReadError(detail), detail };
+    : { key: file.input.uri, reason: readFailureReason(detail), detail };
 }
 
 /**
  * Runs `read` over the files; if DuckDB rejects them (a corrupt or malformed file), they are halved
  * until the bad files are alone, so only they are skipped, each with DuckDB's own words as the
- * detail. A few bad files among hundreds cost a few extra reads. An interrupt is not a bad file.
+ * detail. A few bad files among hundreds cost a few extra reads. Running out of memory or being
+ * interrupted is not a bad file: those errors arrive typed (src/db/duckdbErrors.ts) and go on up.
  */
 async function splitOnFailure(
   files: ReadyFile[],
@@ -193,7 +244,7 @@ async function splitOnFailure(
   try {
     return await read(files);
   } catch (err) {
-    if (isInterrupted(err)) throw err;
+    if (err instanceof RtlakeError) throw err; // out of memory, interrupted: not a bad file
     if (files.length === 1)
       return { ...emptyLoadInfo(), skipped: [await describeReadFailure(files[0]!, err)] };
   }

@@ -1,3 +1,4 @@
+import { addFeedInfos, type FeedInfos } from '../../feeds/feedLoadInfo.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
 
 /**
@@ -22,6 +23,8 @@ export interface LoadInfo {
   otherEntities: number;
   /** Parquet files holding the batches' winners (when not every row is kept). */
   keptFiles: string[];
+  /** The trip_updates and alerts tables, when selected (--feed). */
+  feeds: FeedInfos;
 }
 
 export const emptyLoadInfo = (): LoadInfo => ({
@@ -35,6 +38,7 @@ export const emptyLoadInfo = (): LoadInfo => ({
   outsideDay: 0,
   otherEntities: 0,
   keptFiles: [],
+  feeds: {},
 });
 
 /** Adds `one` into `total`. */
@@ -49,5 +53,6 @@ export function addLoadInfo(total: LoadInfo, one: Partial<LoadInfo>): LoadInfo {
   total.outsideDay += one.outsideDay ?? 0;
   total.otherEntities += one.otherEntities ?? 0;
   total.keptFiles.push(...(one.keptFiles ?? []));
+  addFeedInfos(total.feeds, one.feeds);
   return total;
 }

@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import type { Database } from '../../db/openDatabase.js';
+import type { DecoderPool } from '../../feeds/decoderPool.js';
 import type { FetchCache, Store } from '../../store/store.js';
 import type { DaySources } from '../dayMode.js';
 import type { Reporter } from '../reporter.js';
@@ -13,6 +14,8 @@ export interface StreamOptions {
   glob: string;
   day?: DaySources;
   cache: FetchCache;
+  /** Decodes protobuf feeds to enhanced JSON beside the fetch queue (src/feeds). */
+  decoder: DecoderPool;
   target: BatchTarget;
   concurrency: number;
   batchFiles: number;
@@ -75,7 +78,13 @@ async function fetchOne(
   batches: BatchQueue,
 ): Promise<void> {
   if (signal.aborted) return;
-  const outcome = await fetchInput(input, options.cache, options.target.maxObjectSize, signal);
+  const outcome = await fetchInput(
+    input,
+    options.cache,
+    options.target.maxObjectSize,
+    options.decoder,
+    signal,
+  );
   if (outcome.kind === 'ready') {
     options.reporter.fileFetched?.(input.key, outcome.file.bytes);
     batches.push(outcome.file);

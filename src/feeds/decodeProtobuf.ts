@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import protobuf from 'protobufjs';
+import { FeedFormatError } from './feedErrors.js';
+
+/** The official GTFS-realtime schema (proto/gtfs-realtime.proto, copied with its source and licence). */
+export const protoPath = new URL('../../proto/gtfs-realtime.proto', import.meta.url);
+
+let feedMessage: protobuf.Type | undefined;
+
+/**
+ * The FeedMessage type, parsed once per thread with the proto's own snake_case field names (the
+ * names of MBTA's enhanced JSON, so a decoded feed reads through the same SQL). Every `required`
+ * is relaxed to optional: real feeds omit required fields (an entity id, a translation's text),
+ * and one missing field must cost that field (NULL), not the whole file. A missing header is
+ * checked here instead: without it the bytes are not a feed.
+ */
+export function feedMessageType(): protobuf.Type {
+  if (feedMessage) return feedMessage;
+  const root = protobuf.parse(readFileSync(protoPath, 'utf8'), { keepCase: true }).root;
+  relaxRequired(root);
+  feedMessage = root.lookupType('transit_realtime.FeedMessage');
+  return feedMessage;
+}
+
+function relaxRequired(namespace: protobuf.NamespaceBase): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      for (const field of nested.fieldsArray) {
+        if (field.required) {
+          const relaxed = field as { required: boolean; optional: boolean; rule?: string };
+          relaxed.required = false;
+          relaxed.optional = true;
+          relaxed.rule = 'optional';
+        }
+      }
+    }
+    if (nested instanceof protobuf.Namespace) relaxRequired(nested);
+  }
+}
+
+/** Counts of the entities of one feed by what they carry (an entity can carry several). */
+export interface EntityKinds {
+  entities: number;
+  vehicles: number;
+  tripUpdates: number;
+  alerts: number;
+}
+
+export interface DecodedFeed {
+  /** The feed as MBTA's enhanced JSON spells it: snake_case, enums by name, absent fields absent. */
+  feed: Record<string, unknown>;
+  kinds: EntityKinds;
+}
+
+/**
+ * The shortest decimal that reads back as the same float32: a float32 latitude 42.35059 widened
+ * to double is 42.35059356689453, digits the sender never had. Its shortest round-trip string
+ * ("42.35059") is what it meant; DuckDB's DOUBLE of that string is what the lake keeps. A
+ * non-finite value is kept as its name (the SQL reads it as no position, as for JSON).
+ */
+export function float32Shortest(value: number): number | string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) <= 16777216) return value;
+  // Fewest significant digits that round-trip: if p digits do, so do p + 1 (the nearest
+  // (p+1)-digit decimal is at least as near as the p-digit one), so a binary search over 1..9 finds it.
+  let low = 1;
+  let high = 9;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (Math.fround(Number(value.toPrecision(mid))) === value) high = mid;
+    else low = mid + 1;
+  }
+  return Number(value.toPrecision(low));
+}
+
+type Long = { toNumber(): number };
+
+function isLong(value: unknown): value is Long {
+  return typeof value === 'object' && value !== null && typeof (value as Long).toNumber === 'function';
+}
+
+/** One decoded message as plain JSON: only the fields present on the wire, in declaration order. */
+function toPlain(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    if (!Object.prototype.hasOwnProperty.call(message, field.name)) continue;
+    const value = message[field.name];
+    if (field.repeated) {
+      if (!Array.isArray(value) || value.length === 0) continue;
+      out[field.name] = value.map((v) => plainValue(field, v));
+    } else if (value !== null && value !== undefined) {
+      out[field.name] = plainValue(field, value);
+    }
+  }
+  return out;
+}
+
+function plainValue(field: protobuf.Field, value: unknown): unknown {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Type) return toPlain(resolved, value as Record<string, unknown>);
+  if (resolved instanceof protobuf.Enum) return resolved.valuesById[value as number] ?? value;
+  if (field.type === 'float') return float32Shortest(value as number);
+  if (isLong(value)) return value.toNumber();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
+}
+
+/** Wire-format faults (protobufjs's words) that mean the bytes stop before the message does. */
+const truncation = /index out of range|premature end|unexpected end/i;
+
+/**
+ * Decodes a GTFS-realtime FeedMessage. Unknown fields and extensions (NYCT's, MBTA's) are
+ * skipped by the decoder. Bytes that are not a FeedMessage with a header throw FeedFormatError
+ * `not_a_feed`; a feed whose bytes end early, `truncated_protobuf`; other damage, `corrupt_protobuf`.
+ */
+export function decodeFeedMessage(bytes: Uint8Array): DecodedFeed {
+  const type = feedMessageType();
+  let message: protobuf.Message;
+  try {
+    message = type.decode(bytes);
+  } catch (err) {
+    const words = err instanceof Error ? err.message : String(err);
+    if (!startsWithFeedHeader(bytes)) {
+      throw new FeedFormatError('not_a_feed', `neither JSON nor a GTFS-realtime protobuf (${words})`);
+    }
+    if (truncation.test(words))
+      throw new FeedFormatError('truncated_protobuf', `protobuf feed ends early: ${words}`);
+    throw new FeedFormatError('corrupt_protobuf', `protobuf feed is damaged: ${words}`);
+  }
+  const plain = toPlain(type, message as unknown as Record<string, unknown>);
+  const header = plain.header as Record<string, unknown> | undefined;
+  if (header === undefined || header.gtfs_realtime_version === undefined) {
+    throw new FeedFormatError('not_a_feed', 'decodes as protobuf, but has no GTFS-realtime header');
+  }
+  const entity = (plain.entity as Record<string, unknown>[] | undefined) ?? [];
+  plain.entity = entity;
+  const kinds: EntityKinds = { entities: entity.length, vehicles: 0, tripUpdates: 0, alerts: 0 };
+  for (const e of entity) {
+    if (e.vehicle !== undefined) kinds.vehicles += 1;
+    if (e.trip_update !== undefined) kinds.tripUpdates += 1;
+    if (e.alert !== undefined) kinds.alerts += 1;
+  }
+  return { feed: plain, kinds };
+}
+
+/**
+ * Whether the bytes open with field 1 (the header) as a length-delimited message whose own
+ * fields decode: a damaged feed still has its header; arbitrary bytes almost never do.
+ */
+function startsWithFeedHeader(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0x0a) return false;
+  try {
+    const reader = protobuf.Reader.create(bytes);
+    reader.uint32();
+    const header = feedMessageType().lookupType('FeedHeader');
+    const decoded = header.decode(reader.bytes()) as unknown as Record<string, unknown>;
+    return typeof decoded.gtfs_realtime_version === 'string';
+  } catch {
+    return false;
+  }
+}
