@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import { daysBetween, formatDay, parseDay, type Day } from '../pipeline/dayMode.js';
 import { ingest } from '../pipeline/ingest.js';
 import { parseLocations, parseRule, required, resolveConfig } from './config.js';
-import { reporterFor } from './context.js';
+import { keepCacheUnderCap, reporterFor } from './context.js';
 import {
   addArchiveFlags,
   addFeedFlag,
@@ -151,6 +151,7 @@ export function registerIngest(program: Command, io: Io): void {
         await io.stdout(JSON.stringify(err.summary, null, 2));
       throw err;
     }
+    await keepCacheUnderCap(config.cacheDir, flags.cacheMax, [], reporter);
     if (flags.json)
       await io.stdout(JSON.stringify(runs.length === 1 && !flags.from ? runs[0] : { days: runs }, null, 2));
     else

@@ -1,4 +1,3 @@
-import { isOutOfResources } from '../db/duckdbErrors.js';
 import { ExitCode, RtlakeError, oneLine } from '../errors.js';
 import {
   finishProgress,
@@ -64,14 +63,6 @@ function report(err: unknown): number {
   if (err instanceof RtlakeError) {
     process.stderr.write(`rtlake: ${oneLine(err)}\n`);
     return err.exitCode;
-  }
-  if (isOutOfResources(err)) {
-    // Until src/db raises ResourceError for every DuckDB out-of-memory error: dedupe and the
-    // workbench over raw sources hold every row read, so a large archive can exceed DuckDB's share.
-    process.stderr.write(
-      `rtlake: DuckDB ran out of memory or spill space (${oneLine(err).slice(0, 120)}); over raw sources every row is held: narrow --glob, or ingest first and open the lake with --lake\n`,
-    );
-    return ExitCode.resources;
   }
   process.stderr.write(`rtlake: internal error: ${oneLine(err)} (please report this; --debug shows where)\n`);
   if (isDebug()) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);

@@ -78,6 +78,15 @@ export function buildProgram(): Command {
     .helpCommand(false)
     .allowExcessArguments(true)
     .allowUnknownOption(true);
+  program.addHelpText(
+    'after',
+    `
+Every flag can also be set as RTLAKE_<FLAG> (RTLAKE_CACHE_DIR for --cache-dir) or in rtlake.toml
+(this folder, else $XDG_CONFIG_HOME/rtlake/; [profiles.NAME] with --config-profile NAME).
+Precedence: command line > RTLAKE_* > rtlake.toml > defaults. RTLAKE_DEBUG=1 is --debug.
+Exit codes: 0 ok, 2 usage, 3 nothing to do, 4 partial, 5 access, 6 output, 7 conflict, 8 SQL,
+9 out of memory, 130 interrupted. More: rtlake help <command>, and the README.`,
+  );
   registerIngest(program, io);
   registerDemo(program, io);
   registerTui(program, io);
@@ -100,7 +109,7 @@ export function buildProgram(): Command {
         if (!next) throw unknownCommand(name, target);
         target = next;
       }
-      await io.stdout(target.helpInformation());
+      target.outputHelp();
     });
 
   for (const { command } of leafCommands(program)) {
@@ -119,7 +128,7 @@ export function buildProgram(): Command {
       .allowUnknownOption(true)
       .action(async () => {
         if (group.args.length > 0) throw unknownWord(group.args[0]!, group);
-        await io.stdout(group.helpInformation());
+        group.outputHelp();
       });
   }
   return program;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { QueryError, UsageError } from '../errors.js';
-import { describeDuckDBError } from '../db/duckdbErrors.js';
+import { describeDuckDBError, translateDuckDBError } from '../db/duckdbErrors.js';
 import { copyOptions, exportQuery, type CopyFormat } from '../db/exportQuery.js';
 import { splitStatements } from '../db/splitStatements.js';
 import { streamResult } from '../db/streamRows.js';
@@ -174,5 +174,8 @@ function rethrowAsQueryError(err: unknown): never {
   // Errors of ours (a closed stdout, say) pass; DuckDB's become exit 8.
   if (err instanceof Error && err.constructor !== Error) throw err;
   if (typeof (err as NodeJS.ErrnoException)?.code === 'string') throw err;
+  // Out of memory (exit 9) and interrupts (130) are typed by src/db; the rest is the SQL's fault.
+  const typed = translateDuckDBError(err);
+  if (typed !== err) throw typed;
   throw new QueryError(`query failed: ${describeDuckDBError(err)}`, { cause: err });
 }

@@ -189,6 +189,37 @@ describe('AWS conventions', () => {
     }
   });
 
+  it('ingest keeps the object cache under --cache-max', async () => {
+    const ingestWith = async (cap: string) => {
+      const cache = tmp('cache');
+      const r = await runCli(
+        [
+          'ingest',
+          '--source',
+          's3://open-data/archive/',
+          '--out',
+          tmp('lake'),
+          '--cache-dir',
+          cache,
+          '--cache-max',
+          cap,
+        ],
+        { env: s3.env },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const info = await runCli(['cache', 'info', '--cache-dir', cache, '--json']);
+      return { stderr: r.stderr, files: (JSON.parse(info.stdout) as { files: number }).files };
+    };
+    const roomy = await ingestWith('1GB');
+    expect(roomy.files).toBe(archiveKeys.length);
+    expect(roomy.stderr).not.toMatch(/cache: removed/);
+    const tight = await ingestWith('1');
+    expect(tight.files).toBe(0);
+    expect(tight.stderr).toMatch(
+      new RegExp(`^rtlake: cache: removed ${archiveKeys.length} least recently used file\\(s\\)`, 'm'),
+    );
+  });
+
   it("region: --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region > us-east-1", async () => {
     const home = tmp('home');
     mkdirSync(join(home, '.aws'));
