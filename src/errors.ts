@@ -89,11 +89,6 @@ export class QueryError extends RtlakeError {
   }
 }
 
-/** Whether a DuckDB error says it ran out of memory or of the disk it spills to. */
-export function isOutOfResources(err: unknown): boolean {
-  return /Out of Memory Error|could not allocate|No space left on device/i.test(oneLine(err));
-}
-
 /** DuckDB could not finish within its memory limit or the disk it spills to. */
 export class ResourceError extends RtlakeError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -209,14 +209,16 @@ export function registerCatalog(program: Command, io: Io): void {
       }
       const lines = [
         `wrote ${summary.database}: view vehicle_positions over ${summary.partitions} day partition(s), ${summary.rows.toLocaleString('en-US')} rows`,
-        `  reads ${summary.parquet_glob}`,
+        selectDays
+          ? `  reads the ${summary.partitions} partition file(s) of the days asked for, under ${summary.parquet_glob.replace(/\/vehicle_positions\/.*$/, '')}`
+          : `  reads ${summary.parquet_glob}`,
       ];
       if (summary.local_copy && summary.copy) {
         lines.push(
           `  DuckDB cannot read S3 here, so the view reads a local copy of ${summary.lake} in ${summary.local_copy}` +
             ` (${summary.copy.downloaded} downloaded, ${summary.copy.reused} already there, ${summary.copy.removed} removed); re-run this command to refresh it`,
         );
-      } else {
+      } else if (!selectDays) {
         lines.push('  days ingested later appear in the view without re-running this command');
       }
       lines.push(

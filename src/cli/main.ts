@@ -1,4 +1,5 @@
-import { ExitCode, RtlakeError, isOutOfResources, oneLine } from '../errors.js';
+import { isOutOfResources } from '../db/duckdbErrors.js';
+import { ExitCode, RtlakeError, oneLine } from '../errors.js';
 import {
   finishProgress,
   installProcessHandlers,

@@ -5,8 +5,10 @@ import { setProgressEnd } from './runtime.js';
  * Progress on stderr. On a terminal: one line per phase, redrawn in place, with a bar, done/total,
  * rate and ETA when the phase has a total, a spinner and elapsed time when it has not; each phase's
  * line is finished (newline) when the next starts and before results are printed. Off a terminal
- * (CI logs, `2> file`): plain lines, a phase's start and then at most one every `plainEveryMs`, no
- * carriage returns. --quiet gives the silent reporter; --verbose adds each phase's time.
+ * (CI logs, `2> file`): plain "progress:" lines (not "rtlake:", which starts messages and errors),
+ * only once a phase has run `plainEveryMs` and then at most one per `plainEveryMs`, so a short run
+ * prints none and an error stays one line; no carriage returns. --quiet gives the silent reporter;
+ * --verbose adds each phase's start and its time at the end.
  */
 
 export interface ProgressOptions {
@@ -125,8 +127,9 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
     const of = phase.total !== undefined ? `${n(phase.done)}/${n(phase.total)}` : n(phase.done);
     const pct = phase.total ? ` (${Math.floor((phase.done / phase.total) * 100)}%)` : '';
     const fetched = phase.fetched ? `, ${n(phase.fetched.count)} fetched` : '';
+    const elapsed = formatDuration((now() - phase.started) / 1000);
     stream.write(
-      `rtlake: ${phase.name} ${of}${phase.unit && !phase.total ? ` ${phase.unit}` : ''}${pct}${fetched}\n`,
+      `progress: ${phase.name} ${of}${phase.unit && !phase.total ? ` ${phase.unit}` : ''}${pct}${fetched}, ${elapsed}\n`,
     );
     lastDraw = now();
   };
@@ -138,7 +141,9 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
       drawnLines = 0;
     } else if (options.verbose) {
       const total = phase.total !== undefined ? `${n(phase.done)}/${n(phase.total)}` : n(phase.done);
-      stream.write(`rtlake: ${phase.name}: ${total} in ${formatDuration((now() - phase.started) / 1000)}\n`);
+      stream.write(
+        `progress: ${phase.name}: ${total} in ${formatDuration((now() - phase.started) / 1000)}\n`,
+      );
     }
     phase = undefined;
     if (timer) clearInterval(timer);
@@ -153,7 +158,7 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
     const t = now();
     if (tty) {
       if (force || t - lastDraw >= 80) draw();
-    } else if (t - lastDraw >= plainEvery) plain();
+    } else if (phase && t - phase.started >= plainEvery && t - lastDraw >= plainEvery) plain();
   };
 
   const reporter: ProgressReporter = {
@@ -168,8 +173,12 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
         }, 120);
         timer.unref();
       } else {
-        stream.write(`rtlake: ${name}${total !== undefined ? ` (${n(total)})` : ''}\n`);
+        if (options.verbose)
+          stream.write(`progress: ${name}${total !== undefined ? ` (${n(total)})` : ''}\n`);
         lastDraw = now();
+        // A phase that runs long without counting still says so, once per interval.
+        timer = setInterval(() => update(false), plainEvery);
+        timer.unref();
       }
     },
     progress(done, total) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { QueryError, UsageError } from '../errors.js';
-import { describeDuckDBError } from '../db/describeDuckDBError.js';
+import { describeDuckDBError } from '../db/duckdbErrors.js';
 import { copyOptions, exportQuery, type CopyFormat } from '../db/exportQuery.js';
 import { splitStatements } from '../db/splitStatements.js';
 import { streamResult } from '../db/streamRows.js';

@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-ap
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { translateDuckDBError } from './duckdbErrors.js';
 import type { SlotArgs, SqlFile } from './sqlFiles.js';
 import { SqlFragment } from './sqlText.js';
 
@@ -44,7 +45,10 @@ export async function runSqlFile<F extends SqlFile>(
   name: F,
   ...vars: SlotArgs<F>
 ): Promise<DuckDBMaterializedResult> {
-  return connection.run(renderSql(loadSql(name), vars[0] ?? {}));
+  const text = renderSql(loadSql(name), vars[0] ?? {});
+  return connection.run(text).catch((err: unknown) => {
+    throw translateDuckDBError(err);
+  });
 }
 
 /** Like runSqlFile, and returns the rows of the last statement as JSON-safe objects. */
@@ -53,6 +57,9 @@ export async function readSqlFile<F extends SqlFile>(
   name: F,
   ...vars: SlotArgs<F>
 ): Promise<Record<string, unknown>[]> {
-  const reader = await connection.runAndReadAll(renderSql(loadSql(name), vars[0] ?? {}));
+  const text = renderSql(loadSql(name), vars[0] ?? {});
+  const reader = await connection.runAndReadAll(text).catch((err: unknown) => {
+    throw translateDuckDBError(err);
+  });
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }

@@ -56,7 +56,9 @@ export async function catalogDuckdb(options: DuckdbCatalogOptions): Promise<Duck
   const partitions = selectPartitions(await listLakePartitions(lake), options.selectDays, lake, reporter);
   if (partitions.length === 0) {
     throw new NoInputError(
-      `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
+      options.selectDays
+        ? `the lake ${lake.uri} has no partition for the days asked for`
+        : `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
     );
   }
   const root = lake.readableFolder(resolve(options.copyDir ?? defaultCopyDir(out)));

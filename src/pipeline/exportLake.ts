@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NoInputError, OutputError, QueryError, UsageError, oneLine } from '../errors.js';
+import { NoInputError, OutputError, QueryError, RtlakeError, UsageError, oneLine } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import {
@@ -223,6 +223,7 @@ async function writeExportFile(
       });
       return { rows: Number(result.rowsChanged), columns };
     } catch (err) {
+      if (err instanceof RtlakeError) throw err; // out of memory, interrupted
       if (options.where !== undefined)
         throw new QueryError(`--where failed: ${oneLine(err)}`, { cause: err });
       throw new OutputError(`exporting ${days.span} failed: ${oneLine(err)}`, { cause: err });

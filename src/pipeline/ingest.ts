@@ -1,14 +1,7 @@
-import { tmpdir } from 'node:os';
-import {
-  InterruptedError,
-  PartialFailureError,
-  ResourceError,
-  isOutOfResources,
-  oneLine,
-} from '../errors.js';
+import { InterruptedError, PartialFailureError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { formatDay } from './dayMode.js';
-import { defaultMemoryLimit, loadArchive, type LoadOptions, type LoadSummary } from './ingest/loadArchive.js';
+import { loadArchive, type LoadOptions, type LoadSummary } from './ingest/loadArchive.js';
 import { mergeLake, type MergeInfo } from './ingest/mergeLake.js';
 import { writePartitions, type PartitionResult, type WriteInfo } from './ingest/writePartitions.js';
 import { feedTableSummaries, ingestFeedTables, type FeedTableSummary } from '../feeds/ingestFeedTables.js';
@@ -47,12 +40,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         'interrupted; every partition is whole, as it was or as this run wrote it: re-run to finish',
         { cause: err },
       );
-    if (isOutOfResources(err)) {
-      throw new ResourceError(
-        `DuckDB ran out of memory or spill space within --memory-limit ${options.memoryLimit ?? defaultMemoryLimit} (${oneLine(err).slice(0, 160)}); raise --memory-limit, lower --threads, or free disk under ${tmpdir()}`,
-        { cause: err },
-      );
-    }
     throw err;
   }
 }

@@ -33,18 +33,3 @@ export interface FailedKey {
   key: string;
   error: string;
 }
-
-/** Maps a DuckDB error raised while reading one file to a skip reason. */
-export function classifyReadError(message: string): SkipReason {
-  const m = message.toLowerCase();
-  if (/gzip|zlib|inflate|decompress|compressed/.test(m)) return 'corrupt_gzip';
-  if (/utf-?8|unicode|byte sequence/.test(m)) return 'not_utf8';
-  if (/maximum_object_size|maximum object size/.test(m)) return 'too_large';
-  if (
-    /could not convert|conversion|cast|expected .*(object|array|list|struct)|type mismatch|failed to parse .* as/.test(
-      m,
-    )
-  )
-    return 'wrong_shape';
-  return 'invalid_json';
-}

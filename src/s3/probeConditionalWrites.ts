@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './sdk.js';
 import { randomBytes } from 'node:crypto';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
-import { isPreconditionFailed, isTransientS3Error } from './s3Errors.js';
+import { isPreconditionFailed, isTransientWriteError } from './s3Errors.js';
 
 /**
  * Whether the store honours conditional writes: an empty probe object is created with
@@ -23,12 +23,7 @@ export async function probeConditionalWrites(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), IfNoneMatch: '*' }),
     );
   const retry = <T>(fn: () => Promise<T>) =>
-    withRetry(
-      fn,
-      (err) => isTransientS3Error(err) && !isPreconditionFailed(err),
-      options.policy,
-      options.counter,
-    );
+    withRetry(fn, isTransientWriteError, options.policy, options.counter);
   try {
     await retry(create).catch((err: unknown) => {
       // A lost answer retried: the first attempt created it, so this 412 is already the answer.

@@ -3,7 +3,7 @@ import { s3Sdk } from './sdk.js';
 import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import { withRetry, type RetryCounter, type RetryPolicy } from '../retry.js';
-import { isPreconditionFailed, isTransientS3Error } from './s3Errors.js';
+import { isPreconditionFailed, isTransientWriteError } from './s3Errors.js';
 
 /** What the object must look like for the write to go ahead (S3 conditional writes). */
 export type WriteCondition =
@@ -50,12 +50,7 @@ export async function putObjectFile(
   const size = (await stat(file)).size;
   const partSize = options.partSize ?? defaultPartSize;
   const retry = <T>(fn: () => Promise<T>) =>
-    withRetry(
-      fn,
-      (err) => isTransientS3Error(err) && !isPreconditionFailed(err),
-      options.policy,
-      options.counter,
-    );
+    withRetry(fn, isTransientWriteError, options.policy, options.counter);
   const contentType = options.contentType ?? 'application/octet-stream';
   // A conditional write whose answer was lost (reset, 5xx after the store committed) is retried,
   // and the retry is refused because the object is now *ours*. Such a 412 is not a conflict when

@@ -55,6 +55,11 @@ export function isTransientS3Error(err: unknown): boolean {
   );
 }
 
+/** A write worth retrying: transient, and not a 412 (a refused conditional write is an answer). */
+export function isTransientWriteError(err: unknown): boolean {
+  return isTransientS3Error(err) && !isPreconditionFailed(err);
+}
+
 /** Nothing listens at the endpoint, or its host name does not resolve. */
 export function isUnreachable(err: unknown): boolean {
   const name = nameOf(err);

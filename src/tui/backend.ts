@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../db/openDatabase.js';
-import { describeQueryError, interruptQueries, isInterrupted } from '../db/interruptible.js';
+import { describeQueryError, isInterrupted } from '../db/duckdbErrors.js';
+import { interruptQueries } from '../db/interruptible.js';
 import { exportQuery, type ExportFormat } from '../db/exportQuery.js';
 import { openQueryPage, type Cell, type QueryCursor } from '../db/queryPage.js';
 import {

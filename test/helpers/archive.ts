@@ -1,16 +1,24 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ReferenceFile } from './tinyReference.js';
 
 export const fixturesDir = join(import.meta.dirname, '../fixtures');
 
-/** The real MBTA fixture files (test/fixtures), decompressed JSON text by file name. */
+/** The real MBTA snapshots that seed generated archives (test/fixtures/seed-snapshots/), by file name. */
+export const seedSnapshots = [
+  '2022-01-01T00:00:03Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
+  '2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
+  '2024-02-08_rtr_VehiclePositions_enhanced.json',
+  '2024-09-18_screens_excerpt_VehiclePositions_enhanced.json',
+] as const;
+
+/** The seed snapshots' bytes, in the order above. */
 export function realFixtures(): { name: string; bytes: Buffer }[] {
-  return readdirSync(fixturesDir)
-    .filter((n) => /VehiclePositions.*\.json(\.gz)?$/.test(n))
-    .sort()
-    .map((name) => ({ name, bytes: readFileSync(join(fixturesDir, name)) }));
+  return seedSnapshots.map((name) => ({
+    name,
+    bytes: readFileSync(join(fixturesDir, 'seed-snapshots', name)),
+  }));
 }
 
 function plain(bytes: Buffer): string {

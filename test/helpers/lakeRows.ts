@@ -2,6 +2,8 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { DuckDBInstance, quotedString } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { DedupeGrain } from '../../src/pipeline/dedupeRule.js';
+import { assertLakeChecks } from './lakeChecks.js';
 
 /** Every file under a folder, as paths relative to it (sorted). */
 export function filesUnder(dir: string): string[] {
@@ -54,11 +56,16 @@ export async function downloadLake(
 
 /**
  * Every row of a local lake as one JSON string per row (all columns plus the partition path),
- * sorted, so two lakes compare row by row with toEqual.
+ * sorted, so two lakes compare row by row with toEqual; after the lake's checks (sql/checks/,
+ * under the dedupe grain it was written with) found nothing.
  */
-export async function lakeRows(lakeDir: string): Promise<string[]> {
+export async function lakeRows(lakeDir: string, grain: DedupeGrain = 'key'): Promise<string[]> {
   const files = filesUnder(join(lakeDir, 'vehicle_positions')).filter((f) => f.endsWith('.parquet'));
   if (files.length === 0) return [];
+  await assertLakeChecks(
+    files.map((f) => join(lakeDir, 'vehicle_positions', f)),
+    grain,
+  );
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {
@@ -76,8 +83,8 @@ export async function lakeRows(lakeDir: string): Promise<string[]> {
 }
 
 /** The comparable core of lake rows: partition | vehicle_id | epoch seconds | source_key | entity_index | lat | lon. */
-export async function lakeCore(lakeDir: string): Promise<string[]> {
-  return (await lakeRows(lakeDir))
+export async function lakeCore(lakeDir: string, grain: DedupeGrain = 'key'): Promise<string[]> {
+  return (await lakeRows(lakeDir, grain))
     .map((line) => {
       const r = JSON.parse(line) as Record<string, string | number | null>;
       const ts = Math.round(Date.parse(String(r.timestamp)) / 1000);

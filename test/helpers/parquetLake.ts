@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { LakeRow } from './referenceLake.js';
+import type { DedupeGrain } from '../../src/pipeline/dedupeRule.js';
+import { assertLakeChecks } from './lakeChecks.js';
 
 /** The 19 columns of every partition file, in order, with their DuckDB types. */
 export const expectedSchema: [string, string][] = [
@@ -56,9 +58,16 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
-/** Reads every file under <lakeDir>/vehicle_positions/ with a fresh in-memory DuckDB. */
-export async function readLakeFolder(lakeDir: string): Promise<ReadLake> {
+/**
+ * Reads every file under <lakeDir>/vehicle_positions/ with a fresh in-memory DuckDB, after the
+ * lake's checks (sql/checks/, under the dedupe grain it was written with) found nothing.
+ */
+export async function readLakeFolder(lakeDir: string, grain: DedupeGrain = 'key'): Promise<ReadLake> {
   const table = join(lakeDir, 'vehicle_positions');
+  await assertLakeChecks(
+    walk(table).filter((f) => f.endsWith('.parquet')),
+    grain,
+  );
   const lake: ReadLake = { rows: [], files: new Map(), schemas: new Map(), digests: new Map() };
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();

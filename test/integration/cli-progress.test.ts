@@ -24,7 +24,7 @@ function recorder(isTTY: boolean, columns = 100) {
 }
 
 describe('progress off a terminal', () => {
-  it('plain lines, no carriage returns, a phase at most once every few seconds', () => {
+  it('plain "progress:" lines, none in a phase\'s first seconds, then at most one every few seconds', () => {
     let t = 0;
     const { stream, text } = recorder(false);
     const p = progressReporter({ stream, now: () => t, plainEveryMs: 5000 });
@@ -34,32 +34,41 @@ describe('progress off a terminal', () => {
       p.progress(i, 1000);
     }
     p.info('a fact');
+    p.stage('merging', 3);
+    t += 1000; // a short phase says nothing
     p.end();
     const lines = text().split('\n').filter(Boolean);
     expect(text()).not.toMatch(/\r|\x1b/);
-    expect(lines[0]).toBe('rtlake: fetching (1,000)');
-    // 20 s of progress at one line per 5 s: four lines, each with done/total.
-    expect(lines.slice(1, -1)).toEqual([
-      'rtlake: fetching 250/1,000 (25%)',
-      'rtlake: fetching 500/1,000 (50%)',
-      'rtlake: fetching 750/1,000 (75%)',
-      'rtlake: fetching 1,000/1,000 (100%)',
+    // 20 s of progress at one line per 5 s, the first after 5 s: four lines with done/total.
+    expect(lines).toEqual([
+      'progress: fetching 250/1,000 (25%), 5s',
+      'progress: fetching 500/1,000 (50%), 10s',
+      'progress: fetching 750/1,000 (75%), 15s',
+      'progress: fetching 1,000/1,000 (100%), 20s',
+      'rtlake: a fact',
     ]);
-    expect(lines.at(-1)).toBe('rtlake: a fact');
   });
 
-  it('rtlake ingest with stderr to a file: each phase one plain line; --quiet none; --verbose times', async () => {
+  it("--verbose adds each phase's start and its time", () => {
+    let t = 0;
+    const { stream, text } = recorder(false);
+    const p = progressReporter({ stream, now: () => t, verbose: true });
+    p.stage('merging partitions', 3);
+    t += 2000;
+    p.progress(3, 3);
+    p.end();
+    expect(text()).toBe('progress: merging partitions (3)\nprogress: merging partitions: 3/3 in 2s\n');
+  });
+
+  it('rtlake ingest with stderr to a file: a short run prints no progress; --verbose phases and times', async () => {
     const r = await runCli(['ingest', '--source', sample, '--out', tmp('out')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/\r|\x1b/);
-    const lines = r.stderr.split('\n').filter(Boolean);
-    for (const l of lines) expect(l).toMatch(/^rtlake: /);
-    expect(lines).toContain('rtlake: loading (12)');
+    expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^keys: 12 listed/);
-    const quiet = await runCli(['ingest', '--source', sample, '--out', tmp('out'), '--quiet']);
-    expect(quiet.stderr).toBe('');
     const verbose = await runCli(['ingest', '--source', sample, '--out', tmp('out'), '--verbose']);
-    expect(verbose.stderr).toMatch(/^rtlake: loading: \d+\/12 in \d+s$/m);
+    expect(verbose.stderr).not.toMatch(/\r|\x1b/);
+    expect(verbose.stderr.split('\n')).toContain('progress: loading (12)');
+    expect(verbose.stderr).toMatch(/^progress: loading: \d+\/12 in \d+s$/m);
   });
 });
 

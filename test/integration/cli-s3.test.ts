@@ -325,6 +325,37 @@ describe('an S3 lake of 30 days', () => {
     expect(r.gets.sort()).toEqual(['2', '3']);
   });
 
+  it('catalog duckdb --from/--to copies and views only those days', async () => {
+    const proxy = await recordingProxy(s3.endpoint);
+    try {
+      const dir = tmp('catalog');
+      const r = await runCli(
+        [
+          'catalog',
+          'duckdb',
+          '--lake',
+          's3://lake30/gtfs',
+          '--endpoint-url',
+          proxy.url,
+          '--out',
+          join(dir, 'x.duckdb'),
+          '--from',
+          '2021-09-10',
+          '--to',
+          '2021-09-11',
+          '--json',
+        ],
+        { env: s3.env },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout) as { partitions: number; rows: number };
+      expect(summary).toMatchObject({ partitions: 2, rows: 2 * partitionRows });
+      expect(partitionGets(proxy.seen).sort()).toEqual(['10', '11']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('when it cannot tell, it says how big the full copy is before making it', async () => {
     const r = await queryVia(['SELECT count(*) AS n FROM vehicle_positions']);
     expect(r.code, r.stderr).toBe(0);

@@ -114,7 +114,7 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
   ) {
     const cache = tmp('cache');
     const run = start(
-      ['ingest', '--source', 's3://archive/', '--out', args.out, '--cache-dir', cache],
+      ['ingest', '--source', 's3://archive/', '--out', args.out, '--cache-dir', cache, '--verbose'],
       args.env,
     );
     let observations = 0;
@@ -182,7 +182,7 @@ describe.concurrent('SIGKILL at any moment, then a re-run', () => {
       await killAndHeal(stage, {
         out,
         env: server.env,
-        waitFor: (stderr) => stderr.includes(`rtlake: ${stage}`),
+        waitFor: (stderr) => stderr.includes(`progress: ${stage}`),
         observe: () => seen.push(filesUnder(join(out, 'vehicle_positions'))),
       });
       expect(seen.every(onlyPartitionFiles)).toBe(true);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkLake } from '../helpers/lakeChecks.js';
 import { json, repoRoot, runCli } from '../helpers/runCli.js';
 
 const sample = join(repoRoot, 'src/demo/sample');
@@ -39,6 +40,7 @@ describe('day mode (--date, --from/--to) and plan', () => {
       '--quiet',
     ]);
     expect(r.code, r.stderr).toBe(0);
+    await checkLake(dayLake);
     const days = json<{ days: { date: string; partitions: { partition: string }[] }[] }>(r).days;
     expect(days.map((d) => [d.date, d.partitions.map((p) => p.partition)])).toEqual([
       ['2021-12-31', ['year=2021/month=12/day=31']],
@@ -57,6 +59,7 @@ describe('day mode (--date, --from/--to) and plan', () => {
       '--quiet',
     ]);
     expect(p.code, p.stderr).toBe(0);
+    await checkLake(prefixLake);
     const where = `("timestamp" >= TIMESTAMPTZ '2021-12-31 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2022-01-02 00:00:00+00')`;
     const fromDays = await rowsOf(dayLake, where);
     expect(fromDays.length).toBeGreaterThan(1000);
@@ -82,6 +85,7 @@ describe('day mode (--date, --from/--to) and plan', () => {
       '--quiet',
     ]);
     expect(r.code, r.stderr).toBe(0);
+    await checkLake(lake);
     expect(json<{ rows_outside_day: number }>(r).rows_outside_day).toBeGreaterThan(0);
     expect(await rowsOf(lake, 'year = 2022 AND month = 1 AND day = 1')).toEqual(before);
   });

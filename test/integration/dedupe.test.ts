@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkLake } from '../helpers/lakeChecks.js';
 import { json, runCli } from '../helpers/runCli.js';
 
 // A hand-written archive whose expected dedupe outcome is worked out below, by hand, from the rule
@@ -129,6 +130,7 @@ describe('rtlake dedupe', () => {
           '--quiet',
         ]);
         expect(r.code, r.stderr).toBe(0);
+        await checkLake(out);
         expect(json<{ rows_written: number }>(r).rows_written).toBe(4);
         expect(json<{ rows_read: number; duplicates_dropped: number }>(r)).toMatchObject({
           rows_read: 8,
@@ -172,6 +174,7 @@ describe('rtlake dedupe', () => {
         '--quiet',
       ]);
       expect(r.code, r.stderr).toBe(0);
+      await checkLake(out, 'exact');
       const s = json<{ rows_written: number; dedupe: { keep: string } }>(r);
       expect(s.rows_written).toBe(6);
       expect(s.dedupe.keep).toBe('earliest');
@@ -197,6 +200,7 @@ describe('a file holding several JSON documents', () => {
     const out = mkdtempSync(join(tmpdir(), 'rtlake-several-lake-'));
     const r = await runCli(['ingest', '--source', dir, '--out', out, '--json', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
+    await checkLake(out);
     const s = json<{
       keys_loaded: number;
       skipped: { key: string; reason: string }[];

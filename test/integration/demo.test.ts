@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkLake } from '../helpers/lakeChecks.js';
 import { describe, expect, it } from 'vitest';
 import { referenceAlerts, referenceTripUpdates } from '../helpers/feedScenarios.js';
 import { json, repoRoot, runCli } from '../helpers/runCli.js';
@@ -10,6 +11,7 @@ describe('rtlake demo', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'rtlake-demo-test-'));
     const first = await runCli(['demo', '--json'], { cwd });
     expect(first.code, first.stderr).toBe(0);
+    await checkLake(join(cwd, 'rtlake-demo'));
     const s = json<{
       keys_loaded: number;
       rows_read: number;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/openDatabase.js';
-import { describeQueryError, interruptQueries, isInterrupted } from '../../src/db/interruptible.js';
+import { describeQueryError, isInterrupted } from '../../src/db/duckdbErrors.js';
+import { interruptQueries } from '../../src/db/interruptible.js';
 import { openQueryPage } from '../../src/db/queryPage.js';
 import { frequencyQuery, sortedQuery } from '../../src/db/workbenchQueries.js';
 

@@ -86,8 +86,11 @@ export async function listInputs(
     await store.list({
       ...(options.signal ? { signal: options.signal } : {}),
       onPage: (page, n) => {
-        if (store.remote) options.reporter.progress(n);
-        options.reporter.keysListed?.(n);
+        // A bucket lists page by page; a folder at once, which is no progress worth a line.
+        if (store.remote) {
+          options.reporter.progress(n);
+          options.reporter.keysListed?.(n);
+        }
         accept(store, neighbour, page);
       },
     });

@@ -1,11 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isInterrupted } from '../../db/interruptible.js';
-import { oneLine } from '../../errors.js';
+import { readFailureReason } from '../../db/duckdbErrors.js';
+import { RtlakeError, oneLine } from '../../errors.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../../db/sqlText.js';
 import type { Day } from '../dayMode.js';
 import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
-import { classifyReadError, type SkipReason, type SkippedKey } from '../skipReasons.js';
+import type { SkipReason, SkippedKey } from '../skipReasons.js';
 import { judgeSelection, type FeedKind } from '../../feeds/feedKinds.js';
 import type { FeedTableName } from '../../feeds/feedLoadInfo.js';
 import { loadAlertBatch, loadTripUpdateBatch, type FeedBatchCounts } from '../../feeds/feedTables.js';
@@ -228,13 +228,14 @@ async function describeReadFailure(file: ReadyFile, err: unknown): Promise<Skipp
         reason: 'corrupt_gzip',
         detail: `gzip data is corrupt or truncated: ${gzipFault}`,
       }
-    : { key: file.input.uri, reason: classifyReadError(detail), detail };
+    : { key: file.input.uri, reason: readFailureReason(detail), detail };
 }
 
 /**
  * Runs `read` over the files; if DuckDB rejects them (a corrupt or malformed file), they are halved
  * until the bad files are alone, so only they are skipped, each with DuckDB's own words as the
- * detail. A few bad files among hundreds cost a few extra reads. An interrupt is not a bad file.
+ * detail. A few bad files among hundreds cost a few extra reads. Running out of memory or being
+ * interrupted is not a bad file: those errors arrive typed (src/db/duckdbErrors.ts) and go on up.
  */
 async function splitOnFailure(
   files: ReadyFile[],
@@ -243,7 +244,7 @@ async function splitOnFailure(
   try {
     return await read(files);
   } catch (err) {
-    if (isInterrupted(err)) throw err;
+    if (err instanceof RtlakeError) throw err; // out of memory, interrupted: not a bad file
     if (files.length === 1)
       return { ...emptyLoadInfo(), skipped: [await describeReadFailure(files[0]!, err)] };
   }

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
-import { OutputError, oneLine } from '../../errors.js';
+import { OutputError, RtlakeError, oneLine } from '../../errors.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlString, sqlStringList } from '../../db/sqlText.js';
 import type { Store } from '../../store/store.js';
@@ -90,6 +90,7 @@ async function checkPartition(
     await readSqlFile(connection, 'lake/02_partition_check', { file: sqlString(file) });
     return file;
   } catch (err) {
+    if (err instanceof RtlakeError) throw err; // out of memory, interrupted
     throw new OutputError(
       `the existing partition ${out.uri}/${rel}/${partitionFile} cannot be read (${oneLine(err)}); move it aside and re-run to rebuild that day`,
     );
