@@ -1,5 +1,5 @@
 -- Grain: one row per lit braille dot of the map: the points of the user's whole result binned into
--- {{dots_x}} x {{dots_y}} dots whose top-left corner is ({{north}}, {{west}}), each {{dlat}} degrees of
+-- the view's dots (its columns x rows) whose top-left corner is ({{north}}, {{west}}), each {{dlat}} degrees of
 -- latitude high and {{dlon}} of longitude wide. Reads: {{query}}. Makes: x (0 = west), y (0 = north), n.
 -- The view's bounds filter first, so DuckDB can skip row groups and bins only what is on screen.
 SELECT CAST(floor((lon - {{west}}) / {{dlon}}) AS INTEGER) AS x,

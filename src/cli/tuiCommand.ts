@@ -5,7 +5,6 @@ import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseLocation, type Location } from '../location.js';
 import { openWorkspace } from '../pipeline/openWorkspace.js';
-import { describeRule, type DedupeRule } from '../pipeline/dedupeRule.js';
 import { parseLocations, parseRule, resolveConfig } from './config.js';
 import { keepCacheUnderCap, lakeDays, reporterFor } from './context.js';
 import {
@@ -34,11 +33,6 @@ type TuiFlags = Partial<S3Flags> &
 
 /** The folder `rtlake` with no arguments opens: where `rtlake demo` writes by default. */
 export const defaultDemoLake = 'rtlake-demo';
-
-/** The dedupe panel's line: the flags, then the rule in words from the one place that says it. */
-export function ruleText(rule: DedupeRule): string {
-  return `Rule (--dedupe ${rule.grain} --keep ${rule.keep}): ${describeRule(rule)}.`;
-}
 
 /** Where the workbench keeps its lasting state: $XDG_STATE_HOME (if absolute), else ~/.local/state. */
 export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -101,7 +95,7 @@ async function startTui(flags: TuiFlags, noArguments: boolean): Promise<void> {
     const { runTui } = await import('../tui/runTui.js');
     await runTui({
       workspace,
-      ruleText: ruleText(rule),
+      rule,
       exportDir: process.cwd(),
       stateHome: stateHome(),
       ...terminal,

@@ -1,5 +1,6 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
+import { duckdb } from './duckdb.js';
 import { runSqlFile } from './runSqlFile.js';
 
 export interface DatabaseOptions {
@@ -32,7 +33,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     mkdirSync(options.tempDirectory, { recursive: true, mode: 0o700 });
     config.temp_directory = options.tempDirectory;
   }
-  const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+  const instance = await duckdb().DuckDBInstance.create(options.path ?? ':memory:', config);
   const connection = await instance.connect();
   await runSqlFile(connection, 'session');
   return {

@@ -1,4 +1,12 @@
-import { quotedIdentifier, quotedString } from '@duckdb/node-api';
+/** '…' with quotes doubled (DuckDB's rule for string literals). */
+function quotedString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** "…" with quotes doubled (DuckDB's rule for identifiers). */
+function quotedIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
 
 const maker = Symbol('sqlText');
 

@@ -1,4 +1,5 @@
-import { JsonDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 
 export interface RowBatch {
   columns: string[];
@@ -24,7 +25,7 @@ export async function streamRows(
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const rows = chunk.convertRows(JsonDuckDBValueConverter) as unknown[][];
+    const rows = chunk.convertRows(duckdb().JsonDuckDBValueConverter) as unknown[][];
     for (const i of wideIntegers) {
       for (const row of rows) {
         const v = row[i];

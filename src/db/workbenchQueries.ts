@@ -1,7 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadSql, readSqlFile, renderSql } from './runSqlFile.js';
 import type { WorkbenchSqlName } from './sqlFiles.js';
-import { sqlDouble, sqlIdent, sqlInteger, sqlKeyword, sqlString, sqlUserQuery } from './sqlText.js';
+import {
+  sqlDouble,
+  sqlIdent,
+  sqlInteger,
+  sqlKeyword,
+  sqlString,
+  sqlUserQuery,
+  type SqlFragment,
+} from './sqlText.js';
 
 /**
  * The workbench's SQL, from the files in sql/workbench/, and what they return as typed values. A
@@ -115,15 +123,17 @@ export interface Candidates {
   rows: { kept: boolean; values: (string | null)[] }[];
 }
 
-/** A group's candidate pings, kept first. */
+/** A group's candidate pings, kept first, then in the rule's order (ruleOrderBy with alias p). */
 export async function readGroupCandidates(
   connection: DuckDBConnection,
   group: Pick<DedupeGroup, 'vehicleId' | 'timestampUs'>,
+  ruleOrder: SqlFragment,
 ): Promise<Candidates> {
   const reader = await connection.runAndReadAll(
     renderSql(file('group_candidates'), {
       vehicle_id: sqlString(group.vehicleId),
       timestamp_us: sqlInteger(Number(group.timestampUs)),
+      rule_order: ruleOrder,
     }),
   );
   const columns = reader.columnNames();
@@ -328,8 +338,6 @@ export async function readMapDots(
     south: sqlDouble(grid.north - grid.dotsY * grid.dlat),
     dlon: sqlDouble(grid.dlon),
     dlat: sqlDouble(grid.dlat),
-    dots_x: sqlInteger(grid.dotsX),
-    dots_y: sqlInteger(grid.dotsY),
   };
   const rows = colour
     ? await readSqlFile(connection, 'workbench/map_dots_by_colour', { ...slots, colour: sqlIdent(colour) })

@@ -1,25 +1,13 @@
-import { Box, Text, useApp, usePaste, useStdin, useWindowSize } from 'ink';
+import { useApp, usePaste, useStdin, useWindowSize } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { EventEmitter } from 'node:events';
-import { catalogEntries, mapCells } from './appState.js';
 import type { WorkbenchBackend } from './backend.js';
-import { CatalogView } from './components/CatalogView.js';
-import { ChartView } from './components/ChartView.js';
-import { DedupeView } from './components/DedupeView.js';
-import { DetailView } from './components/DetailView.js';
-import { EditorView } from './components/EditorView.js';
-import { GridView } from './components/GridView.js';
-import { HelpLine } from './components/HelpLine.js';
-import { HelpView } from './components/HelpView.js';
-import { HistoryView } from './components/HistoryView.js';
-import { MapView } from './components/MapView.js';
-import { StatusLine } from './components/StatusLine.js';
+import { WorkbenchScreen } from './components/WorkbenchScreen.js';
 import { createEffects, type EffectIO } from './effects.js';
 import { routeKey, scopeOf } from './keyRouter.js';
 import { decodeKey, splitKeys, type KeyEvent } from './keys.js';
 import type { CompletionState } from './completion.js';
 import { computeLayout } from './layout.js';
-import { theme } from './theme.js';
 import { createWorkbenchState, createWorkbenchStore, type WorkbenchStore } from './workbenchStore.js';
 
 export { maxBufferedRows, pageSize } from './effects.js';
@@ -163,109 +151,16 @@ export function App(props: AppProps) {
   useRawKeys(onKey);
   usePaste(onPaste);
 
-  const entries = useMemo(() => catalogEntries(state.catalog.relations), [state.catalog.relations]);
-  const scope = scopeOf(state.focus, state.overlay, completion !== undefined);
-  const border = (focused: boolean) => (focused && !state.overlay ? theme.borderFocused : theme.border);
-  const result = state.result;
-  const overlay = state.overlay;
-  let middle;
-  if (overlay?.kind === 'help') middle = <HelpView width={layout.gridWidth} height={layout.overlayHeight} />;
-  else if (overlay?.kind === 'detail' && result)
-    middle = (
-      <DetailView
-        result={result}
-        row={state.grid.row}
-        col={state.grid.col}
-        scroll={overlay.scroll}
-        width={layout.gridWidth}
-        height={layout.overlayHeight}
-      />
-    );
-  else if (overlay?.kind === 'dedupe')
-    middle = (
-      <DedupeView
-        dedupe={state.dedupe}
-        ruleText={backend.ruleText}
-        width={layout.gridWidth}
-        height={layout.overlayHeight}
-      />
-    );
-  else if (overlay?.kind === 'chart')
-    middle = <ChartView chart={overlay} width={layout.gridWidth} height={layout.overlayHeight} />;
-  else if (overlay?.kind === 'map') {
-    const cells = mapCells(state);
-    middle = <MapView map={overlay} cellsW={cells.w} cellsH={cells.h} />;
-  } else if (overlay?.kind === 'history')
-    middle = (
-      <HistoryView
-        search={overlay}
-        history={editor.history}
-        width={layout.gridWidth}
-        height={layout.overlayHeight}
-      />
-    );
   return (
-    <Box flexDirection="column" width={columns} height={rows}>
-      {middle ? (
-        <Box borderStyle="round" borderColor={theme.borderFocused} height={layout.overlayHeight + 2}>
-          {middle}
-        </Box>
-      ) : (
-        <>
-          <Box flexDirection="row" height={layout.topHeight + 2}>
-            {layout.catalogWidth > 0 ? (
-              <Box
-                borderStyle="round"
-                borderColor={border(state.focus === 'catalog')}
-                width={layout.catalogWidth + 2}
-              >
-                <CatalogView
-                  entries={entries}
-                  selected={state.catalog.selected}
-                  focused={state.focus === 'catalog'}
-                  width={layout.catalogWidth}
-                  height={layout.topHeight}
-                />
-              </Box>
-            ) : null}
-            <Box
-              borderStyle="round"
-              borderColor={border(state.focus === 'editor')}
-              width={layout.editorWidth + 2}
-            >
-              <EditorView
-                editor={editor}
-                completion={completion}
-                focused={state.focus === 'editor'}
-                width={layout.editorWidth}
-                height={layout.topHeight}
-              />
-            </Box>
-          </Box>
-          <Box
-            borderStyle="round"
-            borderColor={border(state.focus === 'results')}
-            flexDirection="column"
-            height={layout.gridHeight + 2}
-          >
-            <Text color={theme.title} wrap="truncate">
-              {result
-                ? `${result.title}${result.sort ? ` · sorted by ${result.sort.column} ${result.sort.direction}` : ''}${result.hasMore ? ' · m fetches more' : ''}`
-                : 'results'}
-            </Text>
-            <GridView
-              result={result}
-              grid={state.grid}
-              focused={state.focus === 'results'}
-              width={layout.gridWidth}
-              height={layout.gridHeight - 1}
-            />
-          </Box>
-        </>
-      )}
-      <StatusLine state={state} description={backend.description} width={columns} />
-      <HelpLine scope={scope} width={columns} />
-    </Box>
+    <WorkbenchScreen
+      state={state}
+      editor={editor}
+      completion={completion}
+      columns={columns}
+      rows={rows}
+      description={backend.description}
+      ruleText={backend.ruleText}
+    />
   );
 }
 

@@ -21,6 +21,7 @@ import {
   type DotGrid,
   type MapExtent,
 } from '../db/workbenchQueries.js';
+import { describeRule, ruleOrderBy, type DedupeRule } from '../pipeline/dedupeRule.js';
 import type { CompletionWords } from './completion.js';
 
 /**
@@ -66,7 +67,7 @@ export async function createBackend(options: {
   db: Database;
   description: string;
   relations: string[];
-  ruleText: string;
+  rule: DedupeRule;
   exportDir: string;
 }): Promise<WorkbenchBackend & { close(): void }> {
   const connection = options.db.connection;
@@ -75,7 +76,7 @@ export async function createBackend(options: {
     description: options.description,
     relations: options.relations,
     hasDuplicateGroups: options.relations.includes('duplicate_groups'),
-    ruleText: options.ruleText,
+    ruleText: `Rule (--dedupe ${options.rule.grain} --keep ${options.rule.keep}): ${describeRule(options.rule)}.`,
     open: (sql, limit) => openQueryPage(connection, sql, limit),
     catalog: async () => {
       const all = await readCatalog(side);
@@ -87,7 +88,7 @@ export async function createBackend(options: {
     },
     completionWords: () => readCompletionWords(side),
     duplicateGroups: () => readDuplicateGroups(side),
-    groupCandidates: (g) => readGroupCandidates(side, g),
+    groupCandidates: (g) => readGroupCandidates(side, g, ruleOrderBy(options.rule, { alias: 'p' })),
     chart: (sql, column, type, bins) => readChart(side, sql, column, type, bins),
     mapExtent: (sql, lat, lon) => readMapExtent(side, sql, lat, lon),
     mapDots: (sql, lat, lon, grid, colour) => readMapDots(side, sql, lat, lon, grid, colour),

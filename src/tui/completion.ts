@@ -125,8 +125,8 @@ export function candidatesFor(
 }
 
 /**
- * The completion list for the cursor at `offset`, or undefined where none applies: no word before
- * the cursor, or the cursor inside a string, quoted identifier, comment or number.
+ * The completion list for the cursor at `offset`, or undefined where none applies: fewer than two
+ * letters before the cursor, or the cursor inside a string, quoted identifier, comment or number.
  */
 export function completionAt(
   text: string,
@@ -135,7 +135,9 @@ export function completionAt(
   words: CompletionWords,
 ): CompletionState | undefined {
   const { start, prefix } = wordBefore(text, offset);
-  if (prefix === '' || /^[0-9]/.test(prefix)) return undefined;
+  // One letter is too little to offer anything useful (and an alias such as `p` then Enter must
+  // stay a new line).
+  if (prefix.length < 2 || /^[0-9]/.test(prefix)) return undefined;
   const token = tokenAt(tokenize(text), offset);
   if (token && token.kind !== 'identifier' && token.kind !== 'keyword') return undefined;
   const statement = statementAt(text, offset)?.text ?? text;

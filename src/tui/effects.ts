@@ -20,6 +20,7 @@ import { chartBins } from './chartModel.js';
 import { clipboardLimit, toTsv } from './clipboard.js';
 import { editorText, offsetOf, selectedText } from './editorState.js';
 import type { Effect } from './keyRouter.js';
+import { isNumericType } from './gridLayout.js';
 import { cellsBox, roundBox, viewGrid } from './mapModel.js';
 import { splitStatements, statementAt, tokenize } from './sqlTokens.js';
 import { sqlIdent } from '../db/sqlText.js';
@@ -312,11 +313,17 @@ export function createEffects(backend: WorkbenchBackend, store: WorkbenchStore, 
       const s = store.getState().app;
       const result = needResult('the map');
       if (!result) return;
-      const latitude = result.columns.find((c) => latitudeNames.test(c));
-      const longitude = result.columns.find((c) => longitudeNames.test(c));
+      // Columns named latitude/longitude (lat/lon), else the two you pick: the cursor on the
+      // latitude column, the longitude column to its right, both numbers.
+      const c = s.grid.col;
+      const picked = isNumericType(result.types[c]) && isNumericType(result.types[c + 1]);
+      const latitude =
+        result.columns.find((n) => latitudeNames.test(n)) ?? (picked ? result.columns[c] : undefined);
+      const longitude =
+        result.columns.find((n) => longitudeNames.test(n)) ?? (picked ? result.columns[c + 1] : undefined);
       if (!latitude || !longitude) {
         message(
-          'the map needs a latitude and a longitude column (named latitude/lat and longitude/lon)',
+          'the map needs latitude and longitude: columns named latitude/lat and longitude/lon, or the cursor on a latitude column with its longitude to the right',
           true,
         );
         return;

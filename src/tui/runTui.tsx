@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DedupeRule } from '../pipeline/dedupeRule.js';
 import type { Workspace } from '../pipeline/openWorkspace.js';
 import { App } from './App.js';
 import { createBackend } from './backend.js';
@@ -13,7 +14,7 @@ import { setTheme, type ThemeName } from './theme.js';
 
 export interface RunTuiOptions {
   workspace: Workspace;
-  ruleText: string;
+  rule: DedupeRule;
   exportDir: string;
   hint?: string;
   initialText?: string;
@@ -75,7 +76,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     db: workspace.db,
     description: workspace.description,
     relations: workspace.relations,
-    ruleText: options.ruleText,
+    rule: options.rule,
     exportDir: options.exportDir,
   });
   const file = options.stateHome ? historyFile(options.stateHome) : undefined;

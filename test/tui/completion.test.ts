@@ -66,6 +66,7 @@ describe('completion ranking', () => {
     const c = completionAt('select vehicle_i', 16, relations, words)!;
     expect(c).toMatchObject({ start: 7, prefix: 'vehicle_i' });
     expect(c.items[0]).toMatchObject({ text: 'vehicle_id', kind: 'column' });
+    expect(completionAt('select r', 8, relations, words)).toBeUndefined(); // one letter: no list yet
     expect(completionAt("select 'vehicle_i", 17, relations, words)).toBeUndefined();
     expect(completionAt('-- vehicle_i', 12, relations, words)).toBeUndefined();
   });

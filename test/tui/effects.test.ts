@@ -37,7 +37,7 @@ describe('workbench effects (real DuckDB backend)', () => {
       db,
       description: 'test',
       relations: ['pings'],
-      ruleText: 'rule',
+      rule: { grain: 'key', keep: 'latest' },
       exportDir: dir,
     });
     store = createWorkbenchStore(createWorkbenchState(''));
@@ -123,6 +123,21 @@ describe('workbench effects (real DuckDB backend)', () => {
     expect(app().overlay).toBeUndefined();
     expect(app().result?.rows).toHaveLength(4);
   });
+  it('maps two columns you pick when none is named latitude/longitude', async () => {
+    store.dispatch({ type: 'app', action: { type: 'overlay' } });
+    type('SELECT latitude AS y, longitude AS x FROM pings');
+    await effects.run('run');
+    store.dispatch({ type: 'app', action: { type: 'gridMove', toCol: 0 } });
+    await effects.run('map');
+    const o = app().overlay;
+    expect(o?.kind === 'map' && [o.latitude, o.longitude, o.extent?.points]).toEqual(['y', 'x', 4]);
+    store.dispatch({ type: 'app', action: { type: 'overlay' } });
+    type("SELECT 'a' AS name, 1 AS n");
+    await effects.run('run');
+    await effects.run('map');
+    expect(app().overlay).toBeUndefined();
+    expect(app().status.error).toMatch(/^the map needs latitude and longitude/);
+  });
   it('reads the text back from the external editor', async () => {
     type('SELECT 1');
     await effects.run('externalEditor');
@@ -132,7 +147,7 @@ describe('workbench effects (real DuckDB backend)', () => {
     type('SELECT nope FROM pings');
     await effects.run('run');
     expect(app().status.error).toMatch(/^unknown name or wrong use: Referenced column "nope" not found/);
-    expect(app().result?.rows).toHaveLength(4);
+    expect(app().result?.rows).toEqual([['a', '1']]);
   });
 });
 

@@ -33,6 +33,16 @@ export function MapView({ map, cellsW, cellsH }: MapViewProps) {
     () => cells.rows.map((row, y) => rowSegments(row, y, colourOf, undefined, () => false)),
     [cells, colourOf],
   );
+  if (map.extent && !map.view) {
+    return (
+      <Box width={cellsW} height={cellsH + 3}>
+        <Text color={theme.dim}>
+          no points to draw: none of {thousands(map.extent.rows)} rows has a {map.latitude} in [-90, 90] and a{' '}
+          {map.longitude} in [-180, 180]
+        </Text>
+      </Box>
+    );
+  }
   if (!map.view || !map.extent) {
     return (
       <Box width={cellsW} height={cellsH + 3}>

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** Runs an ES module snippet in a fresh Node; returns whether DuckDB's Node API got loaded. */
+function loadsDuckdb(body: string): boolean {
+  const script = `
+    import { createRequire } from 'node:module';
+    ${body}
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@duckdb'));
+    process.stdout.write(String(loaded));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dist });
+  return out.toString() === 'true';
+}
+
+// Loading DuckDB maps its native library (issue 15): every CLI module imports without it, so
+// --help and usage errors never pay for it, and it is loaded once something opens a database.
+describe('DuckDB is loaded on first use', () => {
+  it('importing every command and the db modules does not load it', () => {
+    expect(
+      loadsDuckdb(`
+        await import('./cli/program.js');
+        await import('./db/openDatabase.js');
+        await import('./db/streamRows.js');
+        const { sqlString, sqlIdent } = await import('./db/sqlText.js');
+        if (sqlString("it's").text !== "'it''s'" || sqlIdent('a"b').text !== '"a""b"') throw new Error('quoting');
+      `),
+    ).toBe(false);
+  });
+
+  it('opening a database loads it', () => {
+    expect(
+      loadsDuckdb(`
+        const { openDatabase } = await import('./db/openDatabase.js');
+        (await openDatabase()).close();
+      `),
+    ).toBe(true);
+  });
+});
