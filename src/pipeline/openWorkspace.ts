@@ -130,6 +130,17 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       const files = options.selectDays ? sqlStringList(lakeFiles) : sqlString(join(dir, '**', '*.parquet'));
       await runSqlFile(db.connection, 'lake/vehicle_positions', { files, view: sqlIdent(viewName) });
       relations.push(viewName);
+      // The lake's other tables (ingest --feed), over every day partition of a local lake.
+      for (const table of ['trip_updates', 'alerts']) {
+        const tableFolder = join(localLake, table);
+        if (options.selectDays || !(await hasParquet(tableFolder))) continue;
+        const name = viewName === 'vehicle_positions' ? table : `lake_${table}`;
+        await runSqlFile(db.connection, 'lake/vehicle_positions', {
+          files: sqlString(join(tableFolder, '**', '*.parquet')),
+          view: sqlIdent(name),
+        });
+        relations.push(name);
+      }
       parts.push(`lake ${options.lake.uri}`);
     }
   } catch (err) {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLake } from '../helpers/lakeChecks.js';
 import { describe, expect, it } from 'vitest';
-import { json, runCli } from '../helpers/runCli.js';
+import { referenceAlerts, referenceTripUpdates } from '../helpers/feedScenarios.js';
+import { json, repoRoot, runCli } from '../helpers/runCli.js';
 
 describe('rtlake demo', () => {
   it('builds a lake from the bundled real sample, and a second run changes nothing', async () => {
@@ -37,6 +38,33 @@ describe('rtlake demo', () => {
     expect(
       readdirSync(join(cwd, 'rtlake-demo', 'vehicle_positions', 'year=2022', 'month=1', 'day=1')),
     ).toEqual(['data.parquet']);
+
+    // query --lake opens the other tables too; their rows are those a reference decode of the
+    // sample's real TripUpdates and Alerts files gives.
+    const sampleFile = (rel: string) => readFileSync(join(repoRoot, 'src/demo/sample', rel));
+    const tuFiles = [
+      '2022/05/08/2022-05-08T06:04:57Z_https_cdn.mbta.com_realtime_TripUpdates_enhanced.json.gz',
+      '2017/12/18/2017-12-18T18:46:14___.s3.amazonaws.com_concentrate_TripUpdates.pb',
+    ];
+    const alertFiles = [
+      '2022/05/04/2022-05-04T15:59:48Z_https_cdn.mbta.com_realtime_Alerts_enhanced.json.gz',
+      '2017/12/23/2017-12-23T13:00:20___.s3.amazonaws.com_concentrate_Alerts.pb',
+    ];
+    const expectedTu = tuFiles.reduce((n, f) => n + referenceTripUpdates(f, sampleFile(f)).length, 0);
+    const expectedAlerts = alertFiles.reduce((n, f) => n + referenceAlerts(f, sampleFile(f)).length, 0);
+    const q = await runCli(
+      [
+        'query',
+        '--lake',
+        join(cwd, 'rtlake-demo'),
+        '--format',
+        'csv',
+        'SELECT (SELECT count(*) FROM trip_updates) AS tu, (SELECT count(*) FROM alerts) AS al',
+      ],
+      { cwd },
+    );
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout.trim().split('\n')).toEqual(['tu,al', `${expectedTu},${expectedAlerts}`]);
 
     const second = await runCli(['demo', '--json'], { cwd });
     expect(second.code, second.stderr).toBe(0);

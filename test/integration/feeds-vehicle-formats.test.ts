@@ -85,7 +85,7 @@ describe('vehicle_positions: the same snapshot gives the same rows in every enco
     const feed = JSON.parse(
       gunzipSync(
         fixture(
-          '../fixtures/2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
+          'seed-snapshots/2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
         ),
       ).toString(),
     );

@@ -204,7 +204,7 @@ describe('prepareFeedFile', () => {
     const pool = new DecoderPool(0);
     const write = (name: string, bytes: Buffer) => (writeFileSync(join(dir, name), bytes), join(dir, name));
     const vpJson = fixture(
-      '../fixtures/2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
+      'seed-snapshots/2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
     );
     expect(await prepareFeedFile(write('a.json.gz', vpJson), join(dir, 'a.out'), pool)).toEqual({
       kind: 'json',
