@@ -1,7 +1,8 @@
+import { checkPartition } from '../pipeline/ingest/mergeLake.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OutputError, oneLine } from '../errors.js';
+import { OutputError } from '../errors.js';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import type { SqlFile } from '../db/sqlFiles.js';
 import { sqlString } from '../db/sqlText.js';
@@ -94,22 +95,6 @@ export async function mergeFeedTable(
     }),
     rowsAlreadyInLake: changes.reduce((n, c) => Math.max(n, Number(c.rows_already_in_lake)), 0),
   };
-}
-
-async function checkPartition(
-  connection: DuckDBConnection,
-  file: string,
-  out: Store,
-  rel: string,
-): Promise<string> {
-  try {
-    await readSqlFile(connection, 'lake/02_partition_check', { file: sqlString(file) });
-    return file;
-  } catch (err) {
-    throw new OutputError(
-      `the existing partition ${out.uri}/${rel}/${partitionFile} cannot be read (${oneLine(err)}); move it aside and re-run to rebuild that day`,
-    );
-  }
 }
 
 /**

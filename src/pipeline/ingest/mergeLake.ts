@@ -80,7 +80,7 @@ export async function mergeLake(connection: DuckDBConnection, options: MergeOpti
 }
 
 /** An existing partition must be readable before anything is merged into it. */
-async function checkPartition(
+export async function checkPartition(
   connection: DuckDBConnection,
   file: string,
   out: Store,
