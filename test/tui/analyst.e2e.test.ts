@@ -15,7 +15,7 @@ const sizes = [
 const braille = /[\u2801-\u28ff]/g;
 
 /** The walk-through, in the real binary in a real terminal, at 80x24 and at 120x40. */
-describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', () => {
+describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', { retry: 2 }, () => {
   let dir: string;
   let lake: string;
   const sessions: TmuxSession[] = [];

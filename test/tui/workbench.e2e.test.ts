@@ -11,7 +11,7 @@ const sample = join(repoRoot, 'src/demo/sample');
 if (!hasTmux)
   console.warn('tmux is not installed: skipping the workbench end-to-end tests (apt-get install tmux)');
 
-describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', () => {
+describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', { retry: 2 }, () => {
   let dir: string;
   let lake: string;
   const sessions: TmuxSession[] = [];
