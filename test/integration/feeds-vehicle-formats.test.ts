@@ -35,9 +35,12 @@ async function vehicleRows(path: string): Promise<Record<string, unknown>[]> {
       path,
       bytes: 0,
     } as unknown as ReadyFile;
+    const emptyFile = join(dir, 'empty.json');
+    writeFileSync(emptyFile, '');
     const result = await loadBatch(db.connection, [file], {
       table: vehiclePositions,
       maxObjectSize: 16 << 20,
+      emptyFile,
       keep: 'all',
     });
     expect(result.skipped).toEqual([]);

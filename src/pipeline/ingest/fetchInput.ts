@@ -4,6 +4,7 @@ import type { DecoderPool } from '../../feeds/decoderPool.js';
 import { prepareFeedFile } from '../../feeds/prepareFeedFile.js';
 import type { FetchCache } from '../../store/store.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
+import { jsonSpelling } from './jsonSpelling.js';
 import type { InputObject } from './listInputs.js';
 
 /** A file DuckDB can read: its name ends in .gz exactly when its bytes are gzip, and has no glob characters. */
@@ -11,6 +12,8 @@ export interface ReadyFile {
   input: InputObject;
   path: string;
   bytes: number;
+  /** JSON whose head shows snake_case field names only (jsonSpelling): read with the narrower schema. */
+  snakeCase?: true;
 }
 
 export type FetchOutcome =
@@ -68,7 +71,10 @@ async function readable(
   const prepared = await prepareFeedFile(path, join(dir, `${++decodedCounter}.json`), decoder, head, () =>
     mkdir(dir, { recursive: true, mode: 0o700 }),
   );
-  if (prepared.kind === 'json') return { kind: 'ready', file: { input, path, bytes } };
+  if (prepared.kind === 'json') {
+    const snake = jsonSpelling(prepared.head) === 'snake';
+    return { kind: 'ready', file: { input, path, bytes, ...(snake ? { snakeCase: true as const } : {}) } };
+  }
   if (prepared.kind === 'decoded') return { kind: 'ready', file: { input, path: prepared.path, bytes } };
   const skipped =
     claimedGzip && prepared.reason === 'not_a_feed'

@@ -20,6 +20,8 @@ export interface BatchTarget {
   /** The tables the run builds (--feed); trip_updates and alerts are read beside vehicle_positions. */
   feeds?: readonly FeedKind[];
   maxObjectSize: number;
+  /** An empty file of the run: ends each file list of the batch read, so a list is never empty. */
+  emptyFile: string;
   /**
    * `all`: every row as read, appended to pings (dedupe reports, the workbench over raw sources).
    * A rule: only the batch's winners under it, optionally of one UTC day only, written to a new
@@ -97,8 +99,11 @@ async function runBatch(
 ): Promise<LoadInfo> {
   if (files.length === 0) return emptyLoadInfo();
   const { sql } = target.table;
+  // Snake_case JSON is read with the snake_case schema alone; the rest with both spellings.
+  const list = (part: ReadyFile[]) => sqlStringList([...part.map((f) => f.path), target.emptyFile]);
   await runSqlFile(connection, sql.readBatch, {
-    files: sqlStringList(files.map((f) => f.path)),
+    snake_files: list(files.filter((f) => f.snakeCase)),
+    files: list(files.filter((f) => !f.snakeCase)),
     keys: sqlStringRows(files.map((f) => [f.path, f.input.key])),
     max_object_size: sqlInteger(target.maxObjectSize),
     day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
