@@ -174,7 +174,8 @@ export class S3Store implements Store {
     }
     return {
       kind: 'bytes',
-      head: body.subarray(0, 64),
+      // A view, not a copy: enough for prepareFeedFile to sniff a plain JSON file's spelling.
+      head: body.subarray(0, 4096),
       bytes: body.length,
       claimsGzip: /gzip/i.test(encoding ?? '') || /\.gz$/i.test(object.key),
       keep: async (gzip) => {

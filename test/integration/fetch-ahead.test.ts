@@ -55,7 +55,7 @@ describe('the fetch stage', () => {
       out: storage.open(parseLocation(join(root, 'lake'), '--out')),
       glob: '*VehiclePositions*.json*',
       rule: { grain: 'key', keep: 'latest' },
-      concurrency: 8,
+      concurrency: 3,
       batchFiles,
       cacheDir: join(root, 'cache'),
       maxObjectSize: 16 * 1024 * 1024,

@@ -46,19 +46,24 @@ export async function streamArchive(db: Database, options: StreamOptions): Promi
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const fail = (err: unknown) => {
     if (!signal.aborted) stop.abort(err);
-    fetches.clear();
-    batches.clear();
   };
   const remote = options.sources.some((s) => s.remote);
   const batches = new BatchQueue(db, options, signal, fail, remote, () => fetches.pump());
   const fetches: FetchQueue = new FetchQueue(
     Math.max(1, options.concurrency),
-    // Listed, fetched or being fetched, and not yet in a batch: at most one batch (and the requests
-    // in flight) ahead of the loader.
-    (): boolean => batches.waiting + fetches.inFlight >= Math.max(1, options.batchFiles),
+    // Fetched or being fetched, and not yet in a batch: at most one batch ahead of the loader (or
+    // the concurrency, when batches are smaller: a one-file batch must not fetch one at a time).
+    (): boolean => batches.waiting + fetches.inFlight >= Math.max(1, options.batchFiles, options.concurrency),
     (input) => fetchOne(input, options, signal, batches),
     fail,
   );
+  // However the stream stops (an error here, or the caller's abort), nothing more is fetched: a
+  // stopped loader takes no batch, so the queue would otherwise wait for it forever.
+  const stopQueues = () => {
+    fetches.clear();
+    batches.clear();
+  };
+  signal.addEventListener('abort', stopQueues, { once: true });
   let listing: Listing | undefined;
   let listSeconds = 0;
   try {
@@ -75,6 +80,7 @@ export async function streamArchive(db: Database, options: StreamOptions): Promi
   }
   await fetches.onIdle();
   await batches.finish();
+  signal.removeEventListener('abort', stopQueues);
   if (signal.aborted) throw signal.reason;
   return { listing: listing!, info: batches.info, listSeconds, loadSeconds: seconds() };
 }
