@@ -58,11 +58,11 @@ export const sqlFiles = {
   // export: days of the lake to one file, --where in a closed session
   'export/01_where_probe': ['probe'],
   'export/02_sandbox': ['allowed'],
-  'export/03_columns': [],
-  'export/04_export_file': ['columns', 'file', 'format', 'where'],
+  'export/03_columns': ['table'],
+  'export/04_export_file': ['columns', 'file', 'format', 'order', 'table', 'where'],
   // catalog: the lake described to Athena/Glue, or as a DuckDB file
   'catalog/lake_columns': ['files'],
-  'catalog/duckdb_catalog_counts': [],
+  'catalog/duckdb_catalog_counts': ['view'],
   // workbench: the terminal workbench's queries (src/db/workbenchQueries.ts)
   'workbench/catalog_columns': [],
   'workbench/column_bounds': ['first', 'query', 'second'],
