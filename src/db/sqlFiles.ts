@@ -55,6 +55,11 @@ export const sqlFiles = {
   'dedupe/04_conflicts_by_column': ['vehicle'],
   'dedupe/05_example_groups': ['limit', 'vehicle'],
   'dedupe/06_group_candidates': ['rule_order', 'ts', 'vehicle'],
+  // dedupe --feed trip_updates|alerts: every candidate read from raw files, ranked by the table's rule
+  'dedupe/07_feed_candidates': ['day_of', 'files', 'grain', 'order'],
+  'dedupe/08_feed_report_counts': [],
+  'dedupe/09_feed_example_groups': ['limit'],
+  'dedupe/10_feed_group_candidates': ['group_id'],
   // export: days of the lake to one file, --where in a closed session
   'export/01_where_probe': ['probe'],
   'export/02_sandbox': ['allowed'],

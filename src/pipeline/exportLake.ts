@@ -185,7 +185,7 @@ async function readableDays(
   const chosen = all.filter((p) => p.date >= from && p.date <= to);
   if (chosen.length === 0) {
     throw new NoInputError(
-      `the lake ${lake.uri} has no ${table} day from ${from} to ${to} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
+      `the lake ${lake.uri} has no day from ${from} to ${to}${table === 'vehicle_positions' ? '' : ` in ${table}`} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
     );
   }
   const lakeRoot = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
