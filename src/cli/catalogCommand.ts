@@ -33,7 +33,7 @@ export function addLakeFlags(cmd: Command): Command {
     required(
       new Option(
         '--lake <s3://bucket/prefix | folder>',
-        'the lake: what ingest --out was given (it holds vehicle_positions/)',
+        'the lake: what ingest --out was given (it holds vehicle_positions/, trip_updates/, alerts/)',
       ),
     ),
   );

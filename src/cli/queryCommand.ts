@@ -87,7 +87,7 @@ export function registerQuery(program: Command, _io: Io): void {
   const cmd = program
     .command('query')
     .description(
-      'run SQL over a lake (vehicle_positions) or raw sources (pings, vehicle_positions, duplicate_groups); several statements run in order and the last one is printed',
+      'run SQL over a lake (vehicle_positions, trip_updates, alerts) or raw sources (pings, vehicle_positions, duplicate_groups); several statements run in order and the last one is printed',
     )
     .argument('[sql]', 'the SQL (else -f FILE, else standard input)')
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given')
