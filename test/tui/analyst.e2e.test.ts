@@ -35,6 +35,14 @@ describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', { r
     t.send([sql], true);
     await t.waitFor((s) => s.includes(sql.slice(-20)), 5_000, 'the query typed');
   };
+  /** Runs a query over the whole demo lake and focuses its first page of results. */
+  const resultsOf = async (t: TmuxSession, sql: string) => {
+    await typeQuery(t, sql);
+    t.send(['F5']);
+    await t.waitFor((s) => s.includes('500 of >500 rows'), 10_000, 'the result');
+    t.send(['Tab']);
+    await t.waitFor((s) => s.includes('Enter detail'), 5_000, 'the results focused');
+  };
   const quit = async (t: TmuxSession) => {
     t.send(['C-q']);
     await t.waitFor((s) => s.includes('[exited 0]'), 30_000, 'the app to quit');
@@ -127,11 +135,7 @@ describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', { r
     it(`${at}: charts pings per time bucket of timestamp over the whole result`, async () => {
       const t = open(`--lake ${lake}`, size);
       await started(t);
-      await typeQuery(t, 'SELECT "timestamp" FROM vehicle_positions');
-      t.send(['F5']);
-      await t.waitFor((s) => s.includes('500 of >500 rows'), 10_000, 'the result');
-      t.send(['Tab']);
-      await t.waitFor((s) => s.includes('Enter detail'), 5_000, 'the results focused');
+      await resultsOf(t, 'SELECT "timestamp" FROM vehicle_positions');
       t.send(['c']);
       const { screen } = await t.waitFor(
         (s) => /rows per [^(]+\(UTC\)/.test(s) && s.includes('┤'),
@@ -149,11 +153,7 @@ describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', { r
     it(`${at}: maps latitude/longitude, zooms in, and turns a selected box into a query`, async () => {
       const t = open(`--lake ${lake}`, size);
       await started(t);
-      await typeQuery(t, 'select latitude, longitude, route_id from vehicle_positions');
-      t.send(['F5']);
-      await t.waitFor((s) => s.includes('500 of >500 rows'), 10_000, 'the result');
-      t.send(['Tab']);
-      await t.waitFor((s) => s.includes('Enter detail'), 5_000, 'the results focused');
+      await resultsOf(t, 'select latitude, longitude, route_id from vehicle_positions');
       t.send(['M']);
       const map = await t.waitFor(
         (s) => s.includes('of 3,138 points') && (s.match(braille)?.length ?? 0) > 50,
@@ -224,11 +224,7 @@ describe.skipIf(!hasTmux)('the analyst workbench in a real terminal (tmux)', { r
     const raw = join(dir, 'raw.log');
     tmux(['pipe-pane', '-o', '-t', t.name, `cat >> ${raw}`]);
     await started(t);
-    await typeQuery(t, 'select latitude, longitude, route_id from vehicle_positions');
-    t.send(['F5']);
-    await t.waitFor((s) => s.includes('500 of >500 rows'), 10_000, 'the result');
-    t.send(['Tab']);
-    await t.waitFor((s) => s.includes('Enter detail'), 5_000, 'the results focused');
+    await resultsOf(t, 'select latitude, longitude, route_id from vehicle_positions');
     t.send(['M']);
     await t.waitFor((s) => s.includes('points'), 10_000, 'the map');
     // Esc and a key in one read would be Alt+key: wait for the map to close first.
