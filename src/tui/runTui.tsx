@@ -131,6 +131,6 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     if (interactive) process.stdout.write('\x1b[>4m');
     const held = release();
     if (held) process.stderr.write(held);
-    backend.close();
+    await backend.close();
   }
 }
