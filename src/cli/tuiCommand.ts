@@ -136,7 +136,10 @@ export function registerTui(program: Command, _io: Io): void {
   addS3Flags(cmd);
   addRuleFlags(cmd);
   cmd
-    .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given (holds vehicle_positions/)')
+    .option(
+      '--lake <folder | s3://bucket/prefix>',
+      'what ingest --out was given (holds vehicle_positions/, trip_updates/, alerts/)',
+    )
     .option('--theme <dark|light>', 'colours for a dark or a light terminal (NO_COLOR=1: none)', 'dark')
     .addOption(
       new Option('--latency-log <file>', 'append keystroke-to-frame times (ms) to a file').hideHelp(),
