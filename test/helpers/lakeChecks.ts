@@ -86,11 +86,14 @@ export async function checkLake(lakeDir: string, grain: DedupeGrain = 'key'): Pr
   await checkFeedTables(lakeDir);
 }
 
+/** Throws, naming the check and its first offending rows, unless the table's checks pass. */
+export async function assertFeedChecks(lakeDir: string, table: FeedCheckTable): Promise<void> {
+  const failures = await feedCheckFailures(table, tableFiles(lakeDir, table));
+  if (Object.keys(failures).length > 0)
+    throw new Error(`sql/checks/${table}/ found offending rows in the lake: ${JSON.stringify(failures)}`);
+}
+
 /** The trip_updates and alerts checks for each of those tables a local lake holds. */
 export async function checkFeedTables(lakeDir: string): Promise<void> {
-  for (const table of ['trip_updates', 'alerts'] as const) {
-    const failures = await feedCheckFailures(table, tableFiles(lakeDir, table));
-    if (Object.keys(failures).length > 0)
-      throw new Error(`sql/checks/${table}/ found offending rows in the lake: ${JSON.stringify(failures)}`);
-  }
+  for (const table of ['trip_updates', 'alerts'] as const) await assertFeedChecks(lakeDir, table);
 }
