@@ -114,7 +114,7 @@ SELECT
     WHEN lower(c.name) IN ('year', 'month', 'day')
       THEN 'a partition column stored inside the files: year, month and day belong in the path only'
     WHEN c.type_problem IS NOT NULL THEN c.type_problem
-    WHEN c.variants > 1 THEN 'its type differs between files (' || c.described || ')'
+    WHEN c.variants > 1 THEN 'of a type that differs between files (' || c.described || ')'
     WHEN NOT c.nested AND c.athena_type = '?' THEN 'DuckDB type ' || c.duckdb_type || ' has no Athena equivalent here'
   END AS problem
 FROM per_column AS c

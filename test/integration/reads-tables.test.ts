@@ -181,6 +181,34 @@ describe('catalog athena --feed', () => {
   });
 });
 
+describe('catalog athena over nested columns Athena cannot declare', () => {
+  it('refuses a nested column whose type differs between files, or holds an unsigned integer (exit 6)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtlake-reads-nested-'));
+    const write = async (day: number, select: string) => {
+      const folder = join(dir, 'alerts', 'year=2022', 'month=5', `day=${day}`);
+      mkdirSync(folder, { recursive: true });
+      await sql(`COPY (${select}) TO ${quotedString(join(folder, 'data.parquet'))}`);
+    };
+    await write(4, "SELECT 'a1' AS alert_id, [{'route_id': 'Red', 'route_type': 1}] AS informed_entities");
+    await write(5, "SELECT 'a2' AS alert_id, [{'route_id': 'Red', 'route_type': '1'}] AS informed_entities");
+    const differs = await runCli(['catalog', 'athena', '--lake', dir, '--feed', 'alerts', '--quiet'], {
+      env,
+    });
+    expect(differs.code).toBe(6);
+    expect(differs.stderr).toMatch(/column informed_entities is of a type that differs between files/);
+
+    await write(
+      5,
+      "SELECT 'a2' AS alert_id, [{'route_id': 'Red', 'route_type': 1::UINTEGER}] AS informed_entities",
+    );
+    const unsigned = await runCli(['catalog', 'athena', '--lake', dir, '--feed', 'alerts', '--quiet'], {
+      env,
+    });
+    expect(unsigned.code).toBe(6);
+    expect(unsigned.stderr).toMatch(/column informed_entities is an unsigned integer/);
+  });
+});
+
 describe('catalog duckdb --feed', () => {
   it('writes a view per table, each with the rows of its Parquet files, and keeps the others on a later run', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'rtlake-reads-duckdb-')), 'lake.duckdb');
@@ -442,6 +470,49 @@ describe('query on an S3 lake (s3rver)', () => {
     expect(names.code, names.stderr).toBe(0);
     expect(names.stdout).toBe('table_name\nalerts\ntrip_updates\nvehicle_positions\n');
     expect(copiedTables().sort()).toEqual(['alerts', 'trip_updates', 'vehicle_positions']);
+  });
+
+  it('catalog duckdb --feed all mirrors every table; a later run for one table keeps the copies of the others', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rtlake-reads-s3-duckdb-')), 'lake.duckdb');
+    const all = await runCli(
+      ['catalog', 'duckdb', '--lake', 's3://lake/gtfs', '--out', out, '--feed', 'all', '--json', '--quiet'],
+      { env: s3env },
+    );
+    expect(all.code, all.stderr).toBe(0);
+    const partitions = ['vehicle_positions', 'trip_updates', 'alerts'].map((t) => tableFiles(lake, t).length);
+    expect(json<{ copy: { downloaded: number } }>(all).copy.downloaded).toBe(
+      partitions.reduce((a, b) => a + b),
+    );
+    const one = await runCli(
+      [
+        'catalog',
+        'duckdb',
+        '--lake',
+        's3://lake/gtfs',
+        '--out',
+        out,
+        '--feed',
+        'alerts',
+        '--json',
+        '--quiet',
+      ],
+      { env: s3env },
+    );
+    expect(one.code, one.stderr).toBe(0);
+    expect(json<{ copy: object }>(one).copy).toEqual({
+      downloaded: 0,
+      reused: partitions[2],
+      removed: 0,
+      bytes_downloaded: 0,
+    });
+    // The vehicle_positions and trip_updates views of the first run still read their (kept) copies.
+    for (const t of ['vehicle_positions', 'trip_updates']) {
+      const [expected] = await sql(`SELECT count(*) AS n FROM read_parquet(${list(tableFiles(lake, t))})`);
+      const [viewed] = await sql(
+        `ATTACH ${quotedString(out)} AS c (READ_ONLY); SELECT count(*) AS n FROM c.${t}`,
+      );
+      expect([t, Number(viewed!.n)]).toEqual([t, Number(expected!.n)]);
+    }
   });
 
   it('--date opens each table that has the day', async () => {
