@@ -126,23 +126,21 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       if (!everyDay && lakeFiles.length === 0) {
         throw new NoInputError(`the lake ${options.lake.uri} has no partition for the days asked for`);
       }
-      if (readable.tables.vehicle_positions.length === 0 && lakeFiles.length === 0) {
+      if (lakeFiles.length === 0) {
         throw new NoInputError(
           `no lake at ${options.lake.uri}: ${lakeTableNames.map((t) => `${t}/`).join(', ')} hold no Parquet files (give --lake what ingest --out was given)`,
         );
       }
       // One view per table that has files: over every day partition (a pattern read at query time,
-      // so days ingested later appear), or exactly the files of the days selected.
+      // so days ingested later appear), or, with any selection (the copy is then not pruned, so it
+      // may hold days the lake no longer has), exactly the files synced.
       for (const table of lakeTableNames) {
         const files = readable.tables[table];
         if (files.length === 0) continue;
-        const name = relations.length > 0 && options.sources?.length ? `lake_${table}` : table;
-        const daysOfTable = options.tableDays?.[table] ?? options.selectDays;
+        // Beside raw sources' own vehicle_positions, the lake's tables are lake_*.
+        const name = options.sources?.length ? `lake_${table}` : table;
         await runSqlFile(db.connection, 'lake/vehicle_positions', {
-          files:
-            daysOfTable === undefined
-              ? sqlString(join(localLake, table, '**', '*.parquet'))
-              : sqlStringList(files),
+          files: everyDay ? sqlString(join(localLake, table, '**', '*.parquet')) : sqlStringList(files),
           view: sqlIdent(name),
         });
         relations.push(name);
