@@ -224,9 +224,9 @@ export function registerCatalog(program: Command, io: Io): void {
         );
         if (summary.database_status === 'created') lines.push(`  created Glue database ${summary.database}`);
       }
-      const last = summaries[0]!;
+      const first = summaries[0]!;
       lines.push(
-        `Query it in Athena: SELECT count(*) FROM ${last.database}.${last.table} WHERE year = ${last.last_day.slice(0, 4)}`,
+        `Query it in Athena: SELECT count(*) FROM ${first.database}.${first.table} WHERE year = ${first.last_day.slice(0, 4)}`,
       );
       await io.stdout(lines.join('\n'));
     });
