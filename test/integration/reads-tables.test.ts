@@ -1,6 +1,6 @@
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { DuckDBInstance, quotedString } from '@duckdb/node-api';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -513,6 +513,44 @@ describe('query on an S3 lake (s3rver)', () => {
       );
       expect([t, Number(viewed!.n)]).toEqual([t, Number(expected!.n)]);
     }
+  });
+
+  it('export --table alerts from the S3 lake to an S3 prefix, the one day asked for', async () => {
+    const r = await runCli(
+      [
+        'export',
+        '--lake',
+        's3://lake/gtfs',
+        '--table',
+        'alerts',
+        '--date',
+        '2022-05-04',
+        '--to',
+        's3://lake/exports/',
+        '--format',
+        'csv',
+        '--json',
+        '--quiet',
+      ],
+      { env: s3env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const s = json<{ destination: string; rows: number; partitions_read: number }>(r);
+    expect(s.destination).toBe('s3://lake/exports/alerts_2022-05-04.csv');
+    expect(s.partitions_read).toBe(1);
+    const day = join(lake, 'alerts', 'year=2022', 'month=5', 'day=4', 'data.parquet');
+    const [expected] = await sql(`SELECT count(*) AS n FROM ${quotedString(day)}`);
+    expect(s.rows).toBe(Number(expected!.n));
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const body = await (
+      await server.client.send(new GetObjectCommand({ Bucket: 'lake', Key: 'exports/alerts_2022-05-04.csv' }))
+    ).Body!.transformToString();
+    expect(body.split('\n')[0]).toBe(expectedColumns.alerts.map((c) => c.split(' ')[0]).join(','));
+    // Texts hold line breaks (quoted): count the records with a CSV reader, not lines.
+    const file = join(mkdtempSync(join(tmpdir(), 'rtlake-reads-s3-export-')), 'a.csv');
+    writeFileSync(file, body);
+    const [read] = await sql(`SELECT count(*) AS n FROM read_csv(${quotedString(file)}, header = true)`);
+    expect(Number(read!.n)).toBe(s.rows);
   });
 
   it('--date opens each table that has the day', async () => {
