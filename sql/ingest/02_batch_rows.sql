@@ -10,6 +10,11 @@
 -- Both spellings a feed is written in are read: MBTA's enhanced snake_case (which the protobuf
 -- decoder of src/feeds also writes) and the proto3 JSON mapping's camelCase (currentStatus, tripId).
 -- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
+-- Protobuf feeds are not read as JSON: the decoder (src/feeds/feedRows.ts) wrote each one's
+-- vehicles as flat CSV, one line per vehicle entity with the same leaves as text, {{decoded_files}},
+-- read in one read_csv with the columns pinned and cast exactly as the JSON's are.
+-- {{files}} and {{decoded_files}} each end with an empty file of the run (src/pipeline/ingest/
+-- loadBatch.ts), so a batch with no JSON file or no decoded file reads one empty file.
 -- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
 -- batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
 CREATE OR REPLACE TEMP TABLE load_keys AS
@@ -63,31 +68,81 @@ entities AS (
     generate_subscripts(entity, 1) - 1 AS entity_index
   FROM documents
 ),
-rows AS (
+-- Each entity's leaves as text, in one spelling.
+leaves AS (
   SELECT
-    TRY(to_timestamp(TRY_CAST(header_timestamp AS DOUBLE)))    AS feed_timestamp,
+    file_path,
+    header_timestamp,
     e.vehicle.vehicle.id                                       AS vehicle_id,
     coalesce(e.vehicle.current_status, e.vehicle.currentStatus) AS current_status,
-    TRY_CAST(TRY_CAST(coalesce(e.vehicle.current_stop_sequence, e.vehicle.currentStopSequence) AS DOUBLE) AS INTEGER) AS current_stop_sequence,
+    coalesce(e.vehicle.current_stop_sequence, e.vehicle.currentStopSequence) AS current_stop_sequence,
     coalesce(e.vehicle.occupancy_status, e.vehicle.occupancyStatus) AS occupancy_status,
-    to_finite_double(e.vehicle.position.bearing)          AS bearing,
-    to_finite_double(e.vehicle.position.latitude)          AS latitude,
-    to_finite_double(e.vehicle.position.longitude)          AS longitude,
-    coalesce(e.vehicle.stop_id, e.vehicle.stopId)          AS stop_id,
-    TRY(to_timestamp(TRY_CAST(e.vehicle."timestamp" AS DOUBLE))) AS "timestamp",
-    TRY_CAST(TRY_CAST(coalesce(e.vehicle.trip.direction_id, e.vehicle.trip.directionId) AS DOUBLE) AS INTEGER) AS direction_id,
+    e.vehicle.position.bearing                                 AS bearing,
+    e.vehicle.position.latitude                                AS latitude,
+    e.vehicle.position.longitude                               AS longitude,
+    coalesce(e.vehicle.stop_id, e.vehicle.stopId)              AS stop_id,
+    e.vehicle."timestamp"                                      AS "timestamp",
+    coalesce(e.vehicle.trip.direction_id, e.vehicle.trip.directionId) AS direction_id,
     coalesce(e.vehicle.trip.route_id, e.vehicle.trip.routeId) AS route_id,
     coalesce(e.vehicle.trip.schedule_relationship, e.vehicle.trip.scheduleRelationship) AS schedule_relationship,
     coalesce(e.vehicle.trip.start_date, e.vehicle.trip.startDate) AS start_date,
     coalesce(e.vehicle.trip.start_time, e.vehicle.trip.startTime) AS start_time,
     coalesce(e.vehicle.trip.trip_id, e.vehicle.trip.tripId) AS trip_id,
     e.vehicle.vehicle.label                                    AS label,
+    entity_index,
+    -- The first entity of each document carries the document's entity count.
+    CASE WHEN entity_index = 0 THEN doc_entities END           AS doc_entities,
+    e.vehicle IS NOT NULL                                      AS is_vehicle
+  FROM entities
+  UNION ALL BY NAME
+  -- The decoded protobuf feeds' vehicles: only vehicle entities, the first carrying the vehicle count.
+  SELECT
+    filename AS file_path,
+    * EXCLUDE (filename),
+    true AS is_vehicle
+  FROM read_csv(
+    {{decoded_files}},
+    header = false,
+    auto_detect = false,
+    delim = ',',
+    quote = '"',
+    escape = '"',
+    allow_quoted_nulls = false,
+    filename = true,
+    columns = {
+      'entity_index': 'INTEGER', 'doc_entities': 'INTEGER', 'header_timestamp': 'VARCHAR',
+      'vehicle_id': 'VARCHAR', 'label': 'VARCHAR', 'current_status': 'VARCHAR',
+      'current_stop_sequence': 'VARCHAR', 'occupancy_status': 'VARCHAR', 'bearing': 'VARCHAR',
+      'latitude': 'VARCHAR', 'longitude': 'VARCHAR', 'stop_id': 'VARCHAR', 'timestamp': 'VARCHAR',
+      'direction_id': 'VARCHAR', 'route_id': 'VARCHAR', 'schedule_relationship': 'VARCHAR',
+      'start_date': 'VARCHAR', 'start_time': 'VARCHAR', 'trip_id': 'VARCHAR'
+    }
+  )
+),
+rows AS (
+  SELECT
+    TRY(to_timestamp(TRY_CAST(header_timestamp AS DOUBLE)))    AS feed_timestamp,
+    vehicle_id,
+    current_status,
+    TRY_CAST(TRY_CAST(current_stop_sequence AS DOUBLE) AS INTEGER) AS current_stop_sequence,
+    occupancy_status,
+    to_finite_double(bearing)                                  AS bearing,
+    to_finite_double(latitude)                                 AS latitude,
+    to_finite_double(longitude)                                AS longitude,
+    stop_id,
+    TRY(to_timestamp(TRY_CAST("timestamp" AS DOUBLE)))         AS "timestamp",
+    TRY_CAST(TRY_CAST(direction_id AS DOUBLE) AS INTEGER)      AS direction_id,
+    route_id,
+    schedule_relationship,
+    start_date,
+    start_time,
+    trip_id,
+    label,
     k.file_rank                                                AS file_rank,
     entity_index::INTEGER                                      AS entity_index,
-    -- The first entity of each document carries the document's entity count.
-    CASE WHEN entity_index = 0 THEN doc_entities END AS doc_entities,
-    e.vehicle IS NOT NULL AS is_vehicle
-  FROM entities
+    doc_entities,
+    is_vehicle
+  FROM leaves
   JOIN load_keys AS k USING (file_path)
 ),
 marked AS (

@@ -211,13 +211,27 @@ describe('prepareFeedFile', () => {
       gzip: true,
     });
     const pb = fixture('protobuf-agencies/g.pb');
-    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), join(dir, 'b.json'), pool);
+    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), join(dir, 'b'), pool);
     expect(decoded).toEqual({
       kind: 'decoded',
-      path: join(dir, 'b.json'),
-      kinds: { entities: 42, vehicles: 21, tripUpdates: 21, alerts: 0 },
+      files: {
+        kinds: { entities: 42, vehicles: 21, tripUpdates: 21, alerts: 0 },
+        vehicles: join(dir, 'b.vehicles.csv'),
+        feed: join(dir, 'b.json'),
+      },
     });
+    // The vehicles as flat CSV, one line each (their values: feeds-vehicle-formats.test.ts);
+    // the trip updates beside them as enhanced JSON.
+    expect(read(join(dir, 'b.vehicles.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(21);
     expect(JSON.parse(read(join(dir, 'b.json'), 'utf8'))).toEqual(decodeFeedMessage(pb).feed);
+    // A feed of vehicles only writes no JSON; one of neither writes nothing.
+    const vehiclesOnly = await prepareFeedFile(
+      write('e.pb', fixture('protobuf-agencies/bullrunner-vehicle-positions')),
+      join(dir, 'e'),
+      pool,
+    );
+    expect(vehiclesOnly).toMatchObject({ kind: 'decoded', files: { vehicles: join(dir, 'e.vehicles.csv') } });
+    expect(vehiclesOnly.kind === 'decoded' && vehiclesOnly.files.feed).toBe(undefined);
     expect(
       await prepareFeedFile(write('c.pb', pb.subarray(0, 9000)), join(dir, 'c.json'), pool),
     ).toMatchObject({
