@@ -6,8 +6,8 @@ import type { DecodedFiles } from './writeDecodedFeed.js';
 
 /** What a fetched file is to the loader, decided by its bytes. */
 export type PreparedFeed =
-  /** JSON (gzip or not): DuckDB reads the file as it is. */
-  | { kind: 'json'; gzip: boolean }
+  /** JSON (gzip or not): DuckDB reads the file as it is; `head`: its first (decompressed) bytes. */
+  | { kind: 'json'; gzip: boolean; head: Buffer }
   /** A protobuf feed, decoded into the files the loader reads; its entities' kinds are known. */
   | { kind: 'decoded'; files: DecodedFiles }
   | { kind: 'skipped'; reason: FeedFormatReason; detail: string };
@@ -52,7 +52,7 @@ export async function prepareFeedFile(
   if (gzip && content.length === 0) {
     return { kind: 'skipped', reason: 'corrupt_gzip', detail: 'gzip data is corrupt from its first block' };
   }
-  if (contentFormat(content) === 'json') return { kind: 'json', gzip };
+  if (contentFormat(content) === 'json') return { kind: 'json', gzip, head: content };
   await beforeDecode?.();
   try {
     return { kind: 'decoded', files: await pool.decode(path, decodedStem) };

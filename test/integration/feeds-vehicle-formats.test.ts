@@ -40,9 +40,12 @@ async function vehicleRows({ path, decoded }: Fetched): Promise<Record<string, u
       bytes: 0,
       ...(decoded ? { decoded } : {}),
     } as unknown as ReadyFile;
+    const emptyFile = join(dir, 'empty.json');
+    writeFileSync(emptyFile, '');
     const result = await loadBatch(db.connection, [file], {
       table: vehiclePositions,
       maxObjectSize: 16 << 20,
+      emptyFile,
       keep: 'all',
     });
     expect(result.skipped).toEqual([]);

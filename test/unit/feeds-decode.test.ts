@@ -206,7 +206,7 @@ describe('prepareFeedFile', () => {
     const vpJson = fixture(
       'seed-snapshots/2022-07-05T12:35:16Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json.gz',
     );
-    expect(await prepareFeedFile(write('a.json.gz', vpJson), join(dir, 'a.out'), pool)).toEqual({
+    expect(await prepareFeedFile(write('a.json.gz', vpJson), join(dir, 'a.out'), pool)).toMatchObject({
       kind: 'json',
       gzip: true,
     });

@@ -14,7 +14,9 @@ export interface FeedTable {
     /** The empty load tables (pings, run_pings, lake_existing). */
     schema: SqlFileWithSlots<never>;
     /** load_keys and the view batch_rows over one batch's JSON files and decoded vehicle rows. */
-    readBatch: SqlFileWithSlots<'day' | 'decoded_files' | 'files' | 'keys' | 'max_object_size'>;
+    readBatch: SqlFileWithSlots<
+      'day' | 'decoded_files' | 'files' | 'keys' | 'max_object_size' | 'snake_files'
+    >;
     /** batch_kept: the batch's winners under the rule (ingest). */
     batchWinners: SqlFileWithSlots<'rule_window'>;
     /** batch_kept: every row (dedupe reports, the workbench). */

@@ -5,6 +5,7 @@ import { prepareFeedFile } from '../../feeds/prepareFeedFile.js';
 import type { DecodedFiles } from '../../feeds/writeDecodedFeed.js';
 import type { FetchCache } from '../../store/store.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
+import { jsonSpelling } from './jsonSpelling.js';
 import type { InputObject } from './listInputs.js';
 
 /** A file DuckDB can read: its name ends in .gz exactly when its bytes are gzip, and has no glob characters. */
@@ -14,6 +15,8 @@ export interface ReadyFile {
   bytes: number;
   /** A protobuf feed: what its decoding wrote (`path` is then the fetched protobuf file). */
   decoded?: DecodedFiles;
+  /** JSON whose head shows snake_case field names only (jsonSpelling): read with the narrower schema. */
+  snakeCase?: true;
 }
 
 export type FetchOutcome =
@@ -72,7 +75,10 @@ async function readable(
   const prepared = await prepareFeedFile(path, join(dir, String(++decodedCounter)), decoder, head, () =>
     mkdir(dir, { recursive: true, mode: 0o700 }),
   );
-  if (prepared.kind === 'json') return { kind: 'ready', file: { input, path, bytes } };
+  if (prepared.kind === 'json') {
+    const snake = jsonSpelling(prepared.head) === 'snake';
+    return { kind: 'ready', file: { input, path, bytes, ...(snake ? { snakeCase: true as const } : {}) } };
+  }
   if (prepared.kind === 'decoded')
     return { kind: 'ready', file: { input, path, bytes, decoded: prepared.files } };
   const skipped =

@@ -1,8 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { join } from 'node:path';
 import { readFailureReason } from '../../db/duckdbErrors.js';
 import { RtlakeError, oneLine } from '../../errors.js';
-import { readSqlFile, runSqlFile, sqlDir } from '../../db/runSqlFile.js';
+import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../../db/sqlText.js';
 import type { Day } from '../dayMode.js';
 import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
@@ -27,6 +26,8 @@ export interface BatchTarget {
   /** The tables the run builds (--feed); trip_updates and alerts are read beside vehicle_positions. */
   feeds?: readonly FeedKind[];
   maxObjectSize: number;
+  /** An empty file of the run: ends each file list of the batch read, so a list is never empty. */
+  emptyFile: string;
   /**
    * `all`: every row as read, appended to pings (dedupe reports, the workbench over raw sources).
    * A rule: only the batch's winners under it, optionally of one UTC day only, written to a new
@@ -49,15 +50,6 @@ export async function finishKeptRows(
   if (keptFiles.length > 0)
     await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
 }
-
-/**
- * Empty files of the package read after a batch's JSON files and after its decoded rows, so that
- * neither list of sql/ingest/02_batch_rows.sql is ever empty (read_json and read_csv refuse none).
- */
-const noRows = {
-  json: join(sqlDir, 'ingest', 'empty', 'no_rows.json'),
-  csv: join(sqlDir, 'ingest', 'empty', 'no_rows.csv'),
-};
 
 /** The tables a batch target builds (dedupe reports and the workbench: vehicle_positions). */
 function selectedFeeds(target: BatchTarget): readonly FeedKind[] {
@@ -139,12 +131,16 @@ async function readVehicles(
   const read = files.filter((f) => vehicleRowsPath(f) !== undefined);
   if (read.length === 0 || !selectedFeeds(target).includes('vehicle_positions')) return { perFile: [] };
   const { sql } = target.table;
+  // Snake_case JSON is read with the snake_case schema alone; the rest with both spellings; the
+  // decoded protobuf feeds' vehicle rows as CSV. Each list ends with the run's empty file.
+  const list = (part: ReadyFile[], paths: string[] = []) =>
+    sqlStringList([...part.map((f) => f.path), ...paths, target.emptyFile]);
+  const json = read.filter((f) => !f.decoded);
+  const decoded = read.flatMap((f) => (f.decoded?.vehicles ? [f.decoded.vehicles] : []));
   await runSqlFile(connection, sql.readBatch, {
-    files: sqlStringList([...read.filter((f) => !f.decoded).map((f) => f.path), noRows.json]),
-    decoded_files: sqlStringList([
-      ...read.flatMap((f) => (f.decoded?.vehicles ? [f.decoded.vehicles] : [])),
-      noRows.csv,
-    ]),
+    snake_files: list(json.filter((f) => f.snakeCase)),
+    files: list(json.filter((f) => !f.snakeCase)),
+    decoded_files: list([], decoded),
     keys: sqlStringRows(read.map((f) => [vehicleRowsPath(f)!, f.input.key])),
     max_object_size: sqlInteger(target.maxObjectSize),
     day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
