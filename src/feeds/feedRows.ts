@@ -136,7 +136,9 @@ export function vehicleRowsCsv(message: FeedMessage, vehicles: number): string |
   if (vehicles === 0) return null;
   const names = vehicleEnums();
   const headerTimestamp = integerField(sub(message, 'header'), 'timestamp');
-  let csv = '';
+  // Lines collected and joined once: appending to one string makes a rope of ~10,000 pieces
+  // that costs more to flatten when written (1.3 ms a file) than everything else here.
+  const lines: string[] = [];
   let first = true;
   const entities = message.entity;
   for (let index = 0; index < entities.length; index++) {
@@ -145,17 +147,18 @@ export function vehicleRowsCsv(message: FeedMessage, vehicles: number): string |
     const trip = sub(v, 'trip');
     const descriptor = sub(v, 'vehicle');
     const position = sub(v, 'position');
-    csv +=
+    lines.push(
       `${index},${first ? vehicles : ''},${headerTimestamp},` +
-      `${stringField(descriptor, 'id')},${stringField(descriptor, 'label')},` +
-      `${enumField(v, 'current_status', names.stopStatus)},${integerField(v, 'current_stop_sequence')},` +
-      `${enumField(v, 'occupancy_status', names.occupancy)},` +
-      `${floatField(position, 'bearing')},${floatField(position, 'latitude')},${floatField(position, 'longitude')},` +
-      `${stringField(v, 'stop_id')},${integerField(v, 'timestamp')},` +
-      `${integerField(trip, 'direction_id')},${stringField(trip, 'route_id')},` +
-      `${enumField(trip, 'schedule_relationship', names.trip)},` +
-      `${stringField(trip, 'start_date')},${stringField(trip, 'start_time')},${stringField(trip, 'trip_id')}\n`;
+        `${stringField(descriptor, 'id')},${stringField(descriptor, 'label')},` +
+        `${enumField(v, 'current_status', names.stopStatus)},${integerField(v, 'current_stop_sequence')},` +
+        `${enumField(v, 'occupancy_status', names.occupancy)},` +
+        `${floatField(position, 'bearing')},${floatField(position, 'latitude')},${floatField(position, 'longitude')},` +
+        `${stringField(v, 'stop_id')},${integerField(v, 'timestamp')},` +
+        `${integerField(trip, 'direction_id')},${stringField(trip, 'route_id')},` +
+        `${enumField(trip, 'schedule_relationship', names.trip)},` +
+        `${stringField(trip, 'start_date')},${stringField(trip, 'start_time')},${stringField(trip, 'trip_id')}\n`,
+    );
     first = false;
   }
-  return csv;
+  return lines.join('');
 }
