@@ -16,26 +16,18 @@ let feedMessage: protobuf.Type | undefined;
  */
 export function feedMessageType(): protobuf.Type {
   if (feedMessage) return feedMessage;
-  const root = protobuf.parse(readFileSync(protoPath, 'utf8'), { keepCase: true }).root;
-  relaxRequired(root);
+  const root = protobuf.parse(relaxRequired(readFileSync(protoPath, 'utf8')), { keepCase: true }).root;
   feedMessage = root.lookupType('transit_realtime.FeedMessage');
   return feedMessage;
 }
 
-function relaxRequired(namespace: protobuf.NamespaceBase): void {
-  for (const nested of namespace.nestedArray) {
-    if (nested instanceof protobuf.Type) {
-      for (const field of nested.fieldsArray) {
-        if (field.required) {
-          const relaxed = field as { required: boolean; optional: boolean; rule?: string };
-          relaxed.required = false;
-          relaxed.optional = true;
-          relaxed.rule = 'optional';
-        }
-      }
-    }
-    if (nested instanceof protobuf.Namespace) relaxRequired(nested);
-  }
+/**
+ * The proto's text with every `required` field made `optional`. protobufjs 8 reads presence from
+ * the proto's features once the root resolves (Field.required is a getter), so the rule is
+ * changed where it is written: relaxing the parsed fields no longer takes effect.
+ */
+function relaxRequired(proto: string): string {
+  return proto.replace(/^(\s*)required(\s)/gm, '$1optional$2');
 }
 
 /** Counts of the entities of one feed by what they carry (an entity can carry several). */

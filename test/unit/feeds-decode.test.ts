@@ -83,6 +83,23 @@ describe('decodeFeedMessage', () => {
     });
   });
 
+  it('a missing required field costs that field, not the feed (an entity without id, a position without longitude)', () => {
+    // Written byte by byte: the proto's required fields stop protobufjs from encoding these.
+    const header = [0x0a, 0x05, 0x0a, 0x03, ...Buffer.from('2.0')]; // header { gtfs_realtime_version: "2.0" }
+    const position = [0x0d, 0x00, 0x00, 0x80, 0x3f]; // position { latitude: 1.0 } (float 1.0)
+    const vehicle = [0x12, position.length, ...position]; // vehicle { position }
+    const entity = [0x22, vehicle.length, ...vehicle]; // entity { vehicle }, no id
+    const bytes = Buffer.from([...header, 0x12, entity.length, ...entity]);
+    expect(() => plainDecode(bytes)).toThrow(/missing required/); // the strict library refuses it
+    expect(decodeFeedMessage(bytes)).toEqual({
+      feed: {
+        header: { gtfs_realtime_version: '2.0' },
+        entity: [{ vehicle: { position: { latitude: 1 } } }],
+      },
+      kinds: { entities: 1, vehicles: 1, tripUpdates: 0, alerts: 0 },
+    });
+  });
+
   it('keeps uint64 times as numbers and enums as names', () => {
     const bytes = encodeProtobuf({
       header: { gtfs_realtime_version: '2.0', incrementality: 'DIFFERENTIAL', timestamp: 4102444800 },
