@@ -10,7 +10,7 @@ export const sqlFiles = {
   session: [],
   // ingest: one batch of archive files at a time, then the run's winners
   'ingest/01_pings': [],
-  'ingest/02_batch_rows': ['day', 'files', 'keys', 'max_object_size'],
+  'ingest/02_batch_rows': ['day', 'decoded_files', 'files', 'keys', 'max_object_size', 'snake_files'],
   'ingest/03_batch_kept': ['rule_window'],
   'ingest/03_batch_kept_every_row': [],
   'ingest/04_batch_out': [],

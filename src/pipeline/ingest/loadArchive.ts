@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../db/openDatabase.js';
@@ -138,10 +138,13 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     const feeds = options.feeds ?? ['vehicle_positions'];
     if (feeds.some((f) => f !== 'vehicle_positions')) await createFeedTables(db.connection);
     let kept = 0;
+    const emptyFile = join(workDir, 'empty.json');
+    await writeFile(emptyFile, '', { mode: 0o600 });
     const target: BatchTarget = {
       table,
       feeds,
       maxObjectSize: options.maxObjectSize,
+      emptyFile,
       keep: options.everyRow
         ? 'all'
         : {
@@ -150,7 +153,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
             nextFile: () => join(workDir, `kept-${++kept}.parquet`),
           },
     };
-    const decoder = new DecoderPool(options.decoderThreads ?? 1);
+    const decoder = new DecoderPool(options.decoderThreads);
     const streamed = await streamArchive(db, {
       decoder,
       sources: options.sources,

@@ -34,30 +34,38 @@ export interface StreamResult {
 /**
  * List → fetch → load as one stream: the listing hands each kept key to the fetch queue as its page
  * arrives (bounded concurrency); fetched files collect into batches that one load queue feeds to
- * DuckDB, which parses on its own threads while fetching goes on. The first error (or the caller's
- * abort) stops the stream: nothing new starts, running requests are aborted, and it is thrown.
+ * DuckDB, which parses on its own threads while fetching goes on. Fetching runs at most one batch
+ * ahead of loading (FetchQueue), so the heap holds one batch's fetches, not the whole listing's. The
+ * first error (or the caller's abort) stops the stream: nothing new starts, running requests are
+ * aborted, and it is thrown.
  */
 export async function streamArchive(db: Database, options: StreamOptions): Promise<StreamResult> {
   const started = performance.now();
   const seconds = () => Math.round((performance.now() - started) / 10) / 100;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const fetches = new PQueue({ concurrency: Math.max(1, options.concurrency) });
   const fail = (err: unknown) => {
     if (!signal.aborted) stop.abort(err);
     fetches.clear();
     batches.clear();
   };
-  const batches = new BatchQueue(db, options, signal, fail);
-  const onInput = (input: InputObject) =>
-    void fetches.add(() => fetchOne(input, options, signal, batches)).catch(fail);
+  const remote = options.sources.some((s) => s.remote);
+  const batches = new BatchQueue(db, options, signal, fail, remote, () => fetches.pump());
+  const fetches: FetchQueue = new FetchQueue(
+    Math.max(1, options.concurrency),
+    // Listed, fetched or being fetched, and not yet in a batch: at most one batch (and the requests
+    // in flight) ahead of the loader.
+    (): boolean => batches.waiting + fetches.inFlight >= Math.max(1, options.batchFiles),
+    (input) => fetchOne(input, options, signal, batches),
+    fail,
+  );
   let listing: Listing | undefined;
   let listSeconds = 0;
   try {
     listing = await listInputs(options.sources, options.glob, {
       reporter: options.reporter,
       signal,
-      onInput,
+      onInput: (input) => fetches.add(input),
       ...(options.day ? { day: options.day } : {}),
     });
     listSeconds = seconds();
@@ -69,6 +77,72 @@ export async function streamArchive(db: Database, options: StreamOptions): Promi
   await batches.finish();
   if (signal.aborted) throw signal.reason;
   return { listing: listing!, info: batches.info, listSeconds, loadSeconds: seconds() };
+}
+
+/**
+ * The listed keys waiting to be fetched, and the fetches running (at most `concurrency`). A fetch
+ * starts only while `full()` is false, i.e. while the fetched files waiting for the loader are fewer
+ * than a batch; `pump()` (after a batch is taken) starts more.
+ */
+class FetchQueue {
+  private readonly queued: InputObject[] = [];
+  private next = 0;
+  private running = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly full: () => boolean,
+    private readonly fetch: (input: InputObject) => Promise<void>,
+    private readonly fail: (err: unknown) => void,
+  ) {}
+
+  /** Being fetched. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  add(input: InputObject): void {
+    this.queued.push(input);
+    this.pump();
+  }
+
+  clear(): void {
+    this.queued.length = 0;
+    this.next = 0;
+    this.pump();
+  }
+
+  pump(): void {
+    while (this.running < this.concurrency && this.next < this.queued.length && !this.full()) {
+      const input = this.queued[this.next++]!;
+      if (this.next > 4096) {
+        // Drop the fetched keys' slots now and then, so the queue does not hold the whole listing.
+        this.queued.splice(0, this.next);
+        this.next = 0;
+      }
+      this.running++;
+      this.fetch(input)
+        .catch(this.fail)
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+    if (this.running === 0 && this.next >= this.queued.length && this.idle) {
+      const done = this.idle;
+      this.idle = undefined;
+      done();
+    }
+  }
+
+  /** Resolves once every queued key was fetched (the listing is complete when this is called). */
+  onIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idle = resolve;
+      this.pump();
+    });
+  }
 }
 
 async function fetchOne(
@@ -98,8 +172,10 @@ async function fetchOne(
 
 /**
  * Fetched files waiting to be loaded, and the one queue that loads them a batch at a time. A batch
- * is full at `batchFiles`; while fetching goes on, an idle loader takes a quarter batch rather than
- * wait (small batches keep fewer duplicates together and pay the per-batch costs more often).
+ * is full at `batchFiles`. While a bucket is being fetched, an idle loader takes a quarter batch
+ * rather than wait; a folder's files are ready at once, so they go in full batches only (small
+ * batches keep fewer duplicates together and pay the per-batch costs more often: 1,500 files in
+ * batches of 500 and 1,000 cost ~1.5 CPU-s more than in one).
  */
 class BatchQueue {
   readonly info = emptyLoadInfo();
@@ -115,8 +191,16 @@ class BatchQueue {
     private readonly options: StreamOptions,
     private readonly signal: AbortSignal,
     private readonly fail: (err: unknown) => void,
+    remote: boolean,
+    /** A batch was taken: fetching may go on. */
+    private readonly taken: () => void,
   ) {
-    this.minBatch = Math.max(1, Math.floor(options.batchFiles / 4));
+    this.minBatch = remote ? Math.max(1, Math.floor(options.batchFiles / 4)) : options.batchFiles;
+  }
+
+  /** Fetched files not yet in a batch. */
+  get waiting(): number {
+    return this.ready.length;
   }
 
   /** The listing is complete: the progress total is known. */
@@ -153,13 +237,18 @@ class BatchQueue {
     await this.loads.onIdle();
   }
 
-  /** Starts a batch when one is full, or when the loader would otherwise sit idle. */
+  /**
+   * Starts a batch when the loader is idle and enough files are ready (a batch at most; while a
+   * bucket is fetched, a quarter batch will do). Files wait here, not in the load queue, so the
+   * fetch queue sees them and stops a batch ahead.
+   */
   private schedule(fromLoad: boolean): void {
     const idle = this.loads.size === 0 && (fromLoad || this.loads.pending === 0);
     const enough = this.ready.length >= (this.fetching ? this.minBatch : 1);
-    if (this.signal.aborted || !(this.ready.length >= this.options.batchFiles || (idle && enough))) return;
+    if (this.signal.aborted || !idle || !enough) return;
     const batch = this.ready.splice(0, this.options.batchFiles);
     void this.loads.add(() => this.load(batch)).catch(this.fail);
+    this.taken();
   }
 
   private async load(batch: ReadyFile[]): Promise<void> {
