@@ -1,3 +1,4 @@
--- Grain: one row per column of the export view, in order. Reads: vehicle_positions
--- (sql/lake/vehicle_positions.sql, in the session sql/export/02_sandbox.sql closes). Makes: nothing (the names --columns may choose from).
-SELECT column_name, column_type FROM (DESCRIBE vehicle_positions);
+-- Grain: one row per column of the export view {{table}}, in order. Reads: {{table}}
+-- (sql/lake/vehicle_positions.sql over the chosen partitions of that lake table, in the session
+-- sql/export/02_sandbox.sql closes). Makes: nothing (the names --columns may choose from).
+SELECT column_name, column_type FROM (DESCRIBE {{table}});

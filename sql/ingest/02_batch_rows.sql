@@ -7,13 +7,17 @@
 -- the bytes), with the feed schema pinned: numbers are read as text and cast here, because real
 -- feeds carry integers where floats are expected, numbers as strings, explicit nulls and absent
 -- fields. Unknown fields are ignored. Only leaf fields are projected.
--- Both spellings a feed is written in are read: MBTA's enhanced snake_case (which the protobuf
--- decoder of src/feeds also writes) and the proto3 JSON mapping's camelCase (currentStatus, tripId).
+-- Both spellings a feed is written in are read: MBTA's enhanced snake_case and the proto3 JSON
+-- mapping's camelCase (currentStatus, tripId).
 -- Files whose head shows snake_case names only (src/pipeline/ingest/jsonSpelling.ts), nearly all,
 -- are {{snake_files}}, read in one read_json with the snake_case fields alone: DuckDB builds every
 -- pinned struct field of every entity, and the camelCase ones cost ~20% of the batch. The others,
 -- {{files}}, are read in a second read_json with both spellings. Each list ends with an empty file of
 -- the run (src/pipeline/ingest/loadArchive.ts), so a batch with none of one kind reads nothing there.
+-- Protobuf feeds are not read as JSON: the decoder (src/feeds/feedRows.ts) wrote each one's
+-- vehicles as flat CSV, one line per vehicle entity with the same leaves as text and the vehicle
+-- count on its first line, {{decoded_files}}, read in one read_csv with the columns pinned and
+-- cast by the same expressions as the JSON's (it ends with the same empty file).
 -- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
 -- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
 -- batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
@@ -101,7 +105,9 @@ documents AS (
 -- Each entity's leaves as text, the same columns from either read.
 leaves AS (
   SELECT
-    file_path, header_timestamp, doc_entities, entity_index,
+    file_path, header_timestamp, entity_index,
+    -- The first entity of each document carries the document's entity count.
+    CASE WHEN entity_index = 0 THEN doc_entities END           AS doc_entities,
     e.vehicle.vehicle.id                                       AS vehicle_id,
     e.vehicle.current_status                                   AS current_status,
     e.vehicle.current_stop_sequence                            AS current_stop_sequence,
@@ -126,7 +132,9 @@ leaves AS (
   )
   UNION ALL BY NAME
   SELECT
-    file_path, header_timestamp, doc_entities, entity_index,
+    file_path, header_timestamp, entity_index,
+    -- The first entity of each document carries the document's entity count.
+    CASE WHEN entity_index = 0 THEN doc_entities END           AS doc_entities,
     e.vehicle.vehicle.id                                       AS vehicle_id,
     coalesce(e.vehicle.current_status, e.vehicle.currentStatus) AS current_status,
     coalesce(e.vehicle.current_stop_sequence, e.vehicle.currentStopSequence) AS current_stop_sequence,
@@ -148,6 +156,30 @@ leaves AS (
     SELECT file_path, header_timestamp, doc_entities, unnest(entity) AS e,
            generate_subscripts(entity, 1) - 1 AS entity_index
     FROM documents
+  )
+  UNION ALL BY NAME
+  -- The decoded protobuf feeds' vehicles: vehicle entities only, the first carrying their count.
+  SELECT
+    filename AS file_path,
+    * EXCLUDE (filename),
+    true AS is_vehicle
+  FROM read_csv(
+    {{decoded_files}},
+    header = false,
+    auto_detect = false,
+    delim = ',',
+    quote = '"',
+    escape = '"',
+    allow_quoted_nulls = false,
+    filename = true,
+    columns = {
+      'entity_index': 'INTEGER', 'doc_entities': 'INTEGER', 'header_timestamp': 'VARCHAR',
+      'vehicle_id': 'VARCHAR', 'label': 'VARCHAR', 'current_status': 'VARCHAR',
+      'current_stop_sequence': 'VARCHAR', 'occupancy_status': 'VARCHAR', 'bearing': 'VARCHAR',
+      'latitude': 'VARCHAR', 'longitude': 'VARCHAR', 'stop_id': 'VARCHAR', 'timestamp': 'VARCHAR',
+      'direction_id': 'VARCHAR', 'route_id': 'VARCHAR', 'schedule_relationship': 'VARCHAR',
+      'start_date': 'VARCHAR', 'start_time': 'VARCHAR', 'trip_id': 'VARCHAR'
+    }
   )
 ),
 rows AS (
@@ -171,8 +203,7 @@ rows AS (
     label,
     k.file_rank                                                AS file_rank,
     entity_index::INTEGER                                      AS entity_index,
-    -- The first entity of each document carries the document's entity count.
-    CASE WHEN entity_index = 0 THEN doc_entities END           AS doc_entities,
+    doc_entities,
     is_vehicle
   FROM leaves
   JOIN load_keys AS k USING (file_path)

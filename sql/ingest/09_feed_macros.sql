@@ -57,3 +57,20 @@ CREATE OR REPLACE MACRO translated_text(j) AS (
     translations(j)[1].text
   )
 );
+
+-- feed_documents(paths, object_size, schema): the feed documents of local files, read the way
+-- both the trip_updates and alerts reads read them (sql/ingest/11_trip_update_rows.sql,
+-- sql/ingest/14_alert_rows.sql): one read_json, gzip chosen by the .gz name, the schema pinned to
+-- `schema` (each table's own), unknown fields ignored; documents without a header dropped. (The
+-- parameters are not named like read_json's own: DuckDB then takes them for named arguments.)
+CREATE OR REPLACE MACRO feed_documents(paths, object_size, schema) AS TABLE
+  SELECT filename AS file_path, header."timestamp" AS header_timestamp, entity
+  FROM read_json(
+    paths,
+    format = 'auto',
+    records = true,
+    filename = true,
+    maximum_object_size = object_size,
+    columns = schema
+  )
+  WHERE header IS NOT NULL;

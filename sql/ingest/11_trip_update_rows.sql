@@ -5,21 +5,15 @@
 -- otherwise) and, on each trip update's first row, entity_updates (its stop_time_update count:
 -- the loader's row count without storing every row).
 -- A trip update without stop_time_update gives no row.
--- Reads: {{files}} in one read_json with the schema pinned, in both spellings a feed is written in:
+-- Reads: {{files}} in one read_json (feed_documents, sql/ingest/09_feed_macros.sql) with the schema
+-- pinned, in both spellings a feed is written in:
 -- MBTA's enhanced snake_case (and the protobuf decoder's output, the same shape) and the proto3
 -- JSON mapping's camelCase (tripUpdate, stopTimeUpdate, tripId, …), normalised to snake_case in
 -- the first step. Numbers are read as text and cast (sql/ingest/09_feed_macros.sql). load_keys.
 -- Makes: trip_update_rows (a view: nothing is read until a statement streams it).
 CREATE OR REPLACE TEMP VIEW trip_update_rows AS
 WITH documents AS (
-  SELECT filename AS file_path, header."timestamp" AS header_timestamp, entity
-  FROM read_json(
-    {{files}},
-    format = 'auto',
-    records = true,
-    filename = true,
-    maximum_object_size = {{max_object_size}},
-    columns = {
+  SELECT * FROM feed_documents({{files}}, {{max_object_size}}, {
       header: 'STRUCT("timestamp" VARCHAR)',
       entity: 'STRUCT(
         trip_update STRUCT(
@@ -53,9 +47,7 @@ WITH documents AS (
           )[]
         )
       )[]'
-    }
-  )
-  WHERE header IS NOT NULL
+  })
 ),
 entities AS (
   SELECT

@@ -2,21 +2,15 @@
 -- header): alert_id (the entity id), feed_timestamp, the alert's content columns, lineage
 -- (file_rank, entity_index), the rejection reason (NULL for a row that can be kept) and keepable
 -- (no rejection, and of {{day}} in day mode; NULL otherwise).
--- Reads: {{files}} in one read_json with the schema pinned in both spellings (MBTA's enhanced
+-- Reads: {{files}} in one read_json (feed_documents, sql/ingest/09_feed_macros.sql) with the schema
+-- pinned in both spellings (MBTA's enhanced
 -- snake_case, which the protobuf decoder also writes, and the proto3 JSON mapping's camelCase);
 -- the translated texts are read as JSON because MBTA's 2017 enhanced feed nested them differently
 -- (sql/ingest/09_feed_macros.sql, translated_text). load_keys.
 -- Makes: alert_rows (a view).
 CREATE OR REPLACE TEMP VIEW alert_rows AS
 WITH documents AS (
-  SELECT filename AS file_path, header."timestamp" AS header_timestamp, entity
-  FROM read_json(
-    {{files}},
-    format = 'auto',
-    records = true,
-    filename = true,
-    maximum_object_size = {{max_object_size}},
-    columns = {
+  SELECT * FROM feed_documents({{files}}, {{max_object_size}}, {
       header: 'STRUCT("timestamp" VARCHAR)',
       entity: 'STRUCT(
         id VARCHAR,
@@ -43,9 +37,7 @@ WITH documents AS (
           )[]
         )
       )[]'
-    }
-  )
-  WHERE header IS NOT NULL
+  })
 ),
 entities AS (
   SELECT

@@ -5,6 +5,8 @@ import { catalogAthena } from '../pipeline/catalogAthena.js';
 import { catalogDuckdb } from '../pipeline/catalogDuckdb.js';
 import { catalogGlue } from '../pipeline/catalogGlue.js';
 import type { Reporter } from '../pipeline/reporter.js';
+import { lakeTablesPresent } from '../pipeline/catalogLakeFiles.js';
+import { parseLakeTables, type LakeTableName } from '../pipeline/lakeTables.js';
 import { glueEndpoint, required, resolveConfig, type ResolvedConfig } from './config.js';
 import { lakeDays, reporterFor } from './context.js';
 import {
@@ -13,7 +15,9 @@ import {
   addS3Flags,
   defaults,
   httpUrl,
+  addLakeTableFlag,
   type DayRangeFlags,
+  type FeedFlags,
   type GlobalFlags,
   type JsonFlag,
   type S3Flags,
@@ -29,7 +33,7 @@ export function addLakeFlags(cmd: Command): Command {
     required(
       new Option(
         '--lake <s3://bucket/prefix | folder>',
-        'the lake: what ingest --out was given (it holds vehicle_positions/)',
+        'the lake: what ingest --out was given (it holds vehicle_positions/, trip_updates/, alerts/)',
       ),
     ),
   );
@@ -81,23 +85,55 @@ function parseS3Location(text: string | undefined): Extract<Location, { kind: 's
   return location;
 }
 
-interface TableFlags extends LakeFlags {
+interface TableFlags extends LakeFlags, FeedFlags {
   database?: string;
-  table: string;
+  table?: string;
   location?: string;
   years?: string;
   glueEndpoint?: string;
 }
 
+const feedHelp =
+  'the lake table: vehicle_positions (default), trip_updates, alerts, or all (every table the lake holds); repeatable';
+
 function addTableFlags(cmd: Command): Command {
-  return addLakeFlags(cmd)
-    .option('--table <name>', 'table name', defaults.table)
+  return addLakeTableFlag(addLakeFlags(cmd), feedHelp)
+    .option('--table <name>', `catalog table name (default: the lake table's, ${defaults.table})`)
     .option('--location <s3://bucket/prefix>', 'the S3 copy of a local --lake (the table must point at S3)')
     .option(
       '--years <first,last>',
       "years Athena projects (default: the lake's first year to five years after this one)",
     );
 }
+
+/**
+ * The lake tables a catalog command declares, each with its catalog name. Without --feed:
+ * vehicle_positions, as before the other tables existed, so every existing invocation does what it
+ * did. `--feed all` is every table the lake holds. --table renames a single table only.
+ */
+async function chosenTables(
+  flags: TableFlags | (LakeFlags & FeedFlags),
+  lake: Store,
+  reporter: Reporter,
+): Promise<{ lakeTable: LakeTableName; name: string }[]> {
+  const { tables, all } = parseLakeTables(flags.feed);
+  const given = 'table' in flags ? flags.table : undefined;
+  let present = tables;
+  if (all) {
+    const found = await lakeTablesPresent(lake, tables);
+    present = found.present;
+    if (found.absent.length) reporter.info(`the lake holds no ${found.absent.join(' or ')} yet: left out`);
+  }
+  if (given !== undefined && present.length > 1)
+    throw new UsageError(
+      `--table ${given} names one catalog table, but --feed chose ${present.join(', ')}: each is named after its lake table (or run once per --feed with its --table)`,
+    );
+  return present.map((t) => ({ lakeTable: t, name: given ?? t }));
+}
+
+/** One summary as before --feed; several as { tables: [...] }. */
+const jsonOf = <T>(summaries: T[]) =>
+  JSON.stringify(summaries.length === 1 ? summaries[0] : { tables: summaries }, null, 2);
 
 export function registerCatalog(program: Command, io: Io): void {
   const catalog = program
@@ -116,19 +152,24 @@ export function registerCatalog(program: Command, io: Io): void {
     .option('--database <name>', 'qualify the table with this database')
     .action(async (flags: TableFlags) => {
       const { stage } = lakeContext(flags);
-      const summary = await catalogAthena({
-        ...stage,
-        table: flags.table,
-        ...(flags.database !== undefined ? { database: flags.database } : {}),
-        ...(flags.location !== undefined ? { location: parseS3Location(flags.location)! } : {}),
-        ...(flags.years !== undefined ? { years: parseYears(flags.years)! } : {}),
-      });
-      if (summary.location_is_placeholder) {
-        stage.reporter.warn(
-          `${summary.lake} is a local folder: LOCATION below is a placeholder. Upload the lake (aws s3 sync ${summary.lake} s3://bucket/prefix) and re-run with --lake s3://bucket/prefix or --location s3://bucket/prefix`,
-        );
+      const summaries = [];
+      for (const { lakeTable, name } of await chosenTables(flags, stage.lake, stage.reporter)) {
+        const summary = await catalogAthena({
+          ...stage,
+          lakeTable,
+          table: name,
+          ...(flags.database !== undefined ? { database: flags.database } : {}),
+          ...(flags.location !== undefined ? { location: parseS3Location(flags.location)! } : {}),
+          ...(flags.years !== undefined ? { years: parseYears(flags.years)! } : {}),
+        });
+        if (summary.location_is_placeholder) {
+          stage.reporter.warn(
+            `${summary.lake} is a local folder: LOCATION below is a placeholder. Upload the lake (aws s3 sync ${summary.lake} s3://bucket/prefix) and re-run with --lake s3://bucket/prefix or --location s3://bucket/prefix`,
+          );
+        }
+        summaries.push(summary);
       }
-      await io.stdout(flags.json ? JSON.stringify(summary, null, 2) : summary.ddl);
+      await io.stdout(flags.json ? jsonOf(summaries) : summaries.map((s) => s.ddl).join('\n\n'));
     });
 
   addTableFlags(
@@ -149,43 +190,56 @@ export function registerCatalog(program: Command, io: Io): void {
       if (glue.borrowed) {
         stage.reporter.info(`using the S3 endpoint ${glue.url} for Glue too (set --glue-endpoint to change)`);
       }
-      const summary = await catalogGlue({
-        ...stage,
-        database: flags.database!,
-        table: flags.table,
-        glue: {
-          ...(glue.url ? { endpoint: glue.url } : {}),
-          ...(config.s3Settings.region ? { region: config.s3Settings.region } : {}),
-          ...(config.s3Settings.profile ? { profile: config.s3Settings.profile } : {}),
-        },
-        ...(flags.location !== undefined ? { location: parseS3Location(flags.location)! } : {}),
-        ...(flags.years !== undefined ? { years: parseYears(flags.years)! } : {}),
-      });
+      const summaries = [];
+      for (const { lakeTable, name } of await chosenTables(flags, stage.lake, stage.reporter)) {
+        summaries.push(
+          await catalogGlue({
+            ...stage,
+            lakeTable,
+            database: flags.database!,
+            table: name,
+            glue: {
+              ...(glue.url ? { endpoint: glue.url } : {}),
+              ...(config.s3Settings.region ? { region: config.s3Settings.region } : {}),
+              ...(config.s3Settings.profile ? { profile: config.s3Settings.profile } : {}),
+            },
+            ...(flags.location !== undefined ? { location: parseS3Location(flags.location)! } : {}),
+            ...(flags.years !== undefined ? { years: parseYears(flags.years)! } : {}),
+          }),
+        );
+      }
       if (flags.json) {
-        await io.stdout(JSON.stringify(summary, null, 2));
+        await io.stdout(jsonOf(summaries));
         return;
       }
-      const what = `${summary.database}.${summary.table}`;
-      const lines = [
-        summary.status === 'unchanged'
-          ? `unchanged: Glue table ${what} already matches the lake`
-          : `${summary.status} Glue table ${what}${summary.changes.length ? ` (${summary.changes.join(', ')})` : ''}`,
-        `  ${summary.columns.length} columns, partitions year/month/day projected for ${summary.parameters['projection.year.range']!.replace(',', '-')}`,
-        `  location ${summary.location}`,
-      ];
-      if (summary.database_status === 'created') lines.push(`  created Glue database ${summary.database}`);
+      const lines: string[] = [];
+      for (const summary of summaries) {
+        const what = `${summary.database}.${summary.table}`;
+        lines.push(
+          summary.status === 'unchanged'
+            ? `unchanged: Glue table ${what} already matches the lake`
+            : `${summary.status} Glue table ${what}${summary.changes.length ? ` (${summary.changes.join(', ')})` : ''}`,
+          `  ${summary.columns.length} columns, partitions year/month/day projected for ${summary.parameters['projection.year.range']!.replace(',', '-')}`,
+          `  location ${summary.location}`,
+        );
+        if (summary.database_status === 'created') lines.push(`  created Glue database ${summary.database}`);
+      }
+      const first = summaries[0]!;
       lines.push(
-        `Query it in Athena: SELECT count(*) FROM ${what} WHERE year = ${summary.last_day.slice(0, 4)}`,
+        `Query it in Athena: SELECT count(*) FROM ${first.database}.${first.table} WHERE year = ${first.last_day.slice(0, 4)}`,
       );
       await io.stdout(lines.join('\n'));
     });
 
-  const duckdb = addLakeFlags(
-    catalog
-      .command('duckdb')
-      .description(
-        'write a DuckDB database file with the view vehicle_positions over the lake (Tableau, DBeaver, Python)',
-      ),
+  const duckdb = addLakeTableFlag(
+    addLakeFlags(
+      catalog
+        .command('duckdb')
+        .description(
+          'write a DuckDB database file with a view per lake table (vehicle_positions; --feed for the others) for Tableau, DBeaver, Python',
+        ),
+    ),
+    'the lake table to make a view of: vehicle_positions (default), trip_updates, alerts, or all (every table the lake holds); repeatable',
   );
   duckdb
     .addOption(required(new Option('--out <file.duckdb>', 'the DuckDB database file to create or update')))
@@ -194,12 +248,15 @@ export function registerCatalog(program: Command, io: Io): void {
       'for an S3 lake: where its local copy is kept (default: <out name>-parquet/ beside --out)',
     );
   addLakeDaysFlags(duckdb).action(
-    async (flags: LakeFlags & DayRangeFlags & { out: string; copyDir?: string }) => {
+    async (flags: LakeFlags & FeedFlags & DayRangeFlags & { out: string; copyDir?: string }) => {
       const { stage } = lakeContext(flags);
       const selectDays = lakeDays(flags);
+      const { tables, all } = parseLakeTables(flags.feed);
       const summary = await catalogDuckdb({
         ...stage,
         ...(selectDays ? { selectDays } : {}),
+        tables,
+        presentOnly: all,
         out: flags.out,
         ...(flags.copyDir ? { copyDir: flags.copyDir } : {}),
       });
@@ -207,24 +264,36 @@ export function registerCatalog(program: Command, io: Io): void {
         await io.stdout(JSON.stringify(summary, null, 2));
         return;
       }
-      const lines = [
-        `wrote ${summary.database}: view vehicle_positions over ${summary.partitions} day partition(s), ${summary.rows.toLocaleString('en-US')} rows`,
-        selectDays
-          ? `  reads the ${summary.partitions} partition file(s) of the days asked for, under ${summary.parquet_glob.replace(/\/vehicle_positions\/.*$/, '')}`
-          : `  reads ${summary.parquet_glob}`,
-      ];
+      const lines: string[] = [];
+      for (const [view, t] of Object.entries(summary.tables)) {
+        lines.push(
+          `wrote ${summary.database}: view ${view} over ${t.partitions} day partition(s), ${t.rows.toLocaleString('en-US')} rows`,
+          selectDays
+            ? `  reads the ${t.partitions} partition file(s) of the days asked for, under ${t.parquet_glob.replace(new RegExp(`/${view}/.*$`), '')}`
+            : `  reads ${t.parquet_glob}`,
+        );
+      }
+      const them = summary.views.length > 1 ? 'views read' : 'view reads';
       if (summary.local_copy && summary.copy) {
         lines.push(
-          `  DuckDB cannot read S3 here, so the view reads a local copy of ${summary.lake} in ${summary.local_copy}` +
+          `  DuckDB cannot read S3 here, so the ${them} a local copy of ${summary.lake} in ${summary.local_copy}` +
             ` (${summary.copy.downloaded} downloaded, ${summary.copy.reused} already there, ${summary.copy.removed} removed); re-run this command to refresh it`,
         );
       } else if (!selectDays) {
-        lines.push('  days ingested later appear in the view without re-running this command');
+        lines.push(
+          `  days ingested later appear in the ${summary.views.length > 1 ? 'views' : 'view'} without re-running this command`,
+        );
       }
-      lines.push(
-        `Try: duckdb -readonly ${summary.database} "SELECT route_id, count(*) FROM vehicle_positions GROUP BY ALL ORDER BY 2 DESC LIMIT 5"`,
-      );
+      lines.push(`Try: duckdb -readonly ${summary.database} "${tryQuery[summary.views[0]!]}"`);
       await io.stdout(lines.join('\n'));
     },
   );
 }
+
+/** A first query to try on each view. */
+const tryQuery: Record<LakeTableName, string> = {
+  vehicle_positions: 'SELECT route_id, count(*) FROM vehicle_positions GROUP BY ALL ORDER BY 2 DESC LIMIT 5',
+  trip_updates:
+    'SELECT route_id, count(*) AS predictions FROM trip_updates GROUP BY ALL ORDER BY 2 DESC LIMIT 5',
+  alerts: 'SELECT effect, count(*) AS versions FROM alerts GROUP BY ALL ORDER BY 2 DESC',
+};

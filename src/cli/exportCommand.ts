@@ -3,11 +3,13 @@ import { UsageError } from '../errors.js';
 import { parseLocation } from '../location.js';
 import { exportFormats, exportLake, parseDay, type ExportFormat } from '../pipeline/exportLake.js';
 import { addLakeFlags, lakeContext, type LakeFlags } from './catalogCommand.js';
+import { parseLakeTable } from '../pipeline/lakeTables.js';
 import { collect, isoDay } from './flags.js';
 import type { Io } from './program.js';
 const dayShape = /^\d{4}-\d{2}-\d{2}$/;
 
 interface ExportFlags extends LakeFlags {
+  table?: string;
   date?: string;
   from?: string;
   to?: string[];
@@ -61,6 +63,7 @@ export function registerExport(program: Command, io: Io): void {
       collect,
     )
     .option('--out <folder | s3://bucket/prefix | file>', 'the destination (same as --to)')
+    .option('--table <name>', 'the lake table: vehicle_positions (default), trip_updates or alerts')
     .option(
       '--where <sql>',
       'keep rows where this SQL expression is true, e.g. "route_id = \'Red\'" (runs in a read-only session over the chosen days)',
@@ -93,9 +96,11 @@ export function registerExport(program: Command, io: Io): void {
         .map((c) => c.trim())
         .filter(Boolean);
       if (flags.columns !== undefined && columns!.length === 0) throw new UsageError('--columns is empty');
+      const table = parseLakeTable(flags.table ?? 'vehicle_positions', '--table');
       const { stage, config } = lakeContext(flags);
       const summary = await exportLake({
         ...stage,
+        table,
         destination: config.storage.open(parseLocation(destination, '--to')),
         ...(from !== undefined
           ? { from: parseDay(from, flags.date !== undefined ? '--date' : '--from') }
@@ -111,7 +116,7 @@ export function registerExport(program: Command, io: Io): void {
       }
       const days = summary.from === summary.to ? summary.from : `${summary.from} to ${summary.to}`;
       await io.stdout(
-        `exported ${summary.rows.toLocaleString('en-US')} rows (${days}, ${summary.partitions_read} day partition(s)) to ${summary.destination}` +
+        `exported ${summary.rows.toLocaleString('en-US')} ${summary.table} rows (${days}, ${summary.partitions_read} day partition(s)) to ${summary.destination}` +
           ` as ${summary.format}, ${summary.bytes.toLocaleString('en-US')} bytes`,
       );
     });

@@ -278,6 +278,11 @@ export function addFeedFlag(cmd: Command): Command {
   );
 }
 
+/** --feed on a command that reads the lake: which of its tables (src/pipeline/lakeTables.ts parses it). */
+export function addLakeTableFlag(cmd: Command, help: string): Command {
+  return cmd.addOption(option('--feed <table>', help).argParser(collect));
+}
+
 export interface JsonFlag {
   json?: boolean;
 }

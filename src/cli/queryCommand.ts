@@ -10,10 +10,11 @@ import { copyOptions, exportQuery, type CopyFormat } from '../db/exportQuery.js'
 import { splitStatements } from '../db/splitStatements.js';
 import { streamResult } from '../db/streamRows.js';
 import { parseLocation } from '../location.js';
-import { openWorkspace } from '../pipeline/openWorkspace.js';
+import { openWorkspace, type TableDays } from '../pipeline/openWorkspace.js';
 import { parseRule, resolveConfig } from './config.js';
 import { keepCacheUnderCap, lakeDays, reporterFor } from './context.js';
-import { partitionsOfQuery } from '../db/partitionFilter.js';
+import { lakeTablesOfQuery } from '../db/partitionFilter.js';
+import { lakeTableNames, type LakeTableName } from '../pipeline/lakeTables.js';
 import {
   addArchiveFlags,
   addLakeDaysFlags,
@@ -86,7 +87,7 @@ export function registerQuery(program: Command, _io: Io): void {
   const cmd = program
     .command('query')
     .description(
-      'run SQL over a lake (vehicle_positions) or raw sources (pings, vehicle_positions, duplicate_groups); several statements run in order and the last one is printed',
+      'run SQL over a lake (vehicle_positions, trip_updates, alerts) or raw sources (pings, vehicle_positions, duplicate_groups); several statements run in order and the last one is printed',
     )
     .argument('[sql]', 'the SQL (else -f FILE, else standard input)')
     .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given')
@@ -122,15 +123,17 @@ export function registerQuery(program: Command, _io: Io): void {
     if (statements.length === 0) throw new UsageError('the SQL is empty');
     const config = resolveConfig(flags);
     const lake = flags.lake ? config.storage.open(parseLocation(flags.lake, '--lake')) : undefined;
-    // An S3 lake is copied before DuckDB reads it: only the days asked for, or the days the query's
-    // year/month/day predicates can select, where that can be told from its parse tree.
-    const selectDays =
-      lakeDays(flags) ??
-      (lake?.remote && !flags.source?.length ? ((await partitionsOfQuery(sql)) ?? undefined) : undefined);
+    // An S3 lake is copied before DuckDB reads it: only the days asked for, or, of the tables the
+    // query names, the days its year/month/day predicates can select, where that can be told from
+    // its parse tree (tables it does not name are not copied).
+    const selectDays = lakeDays(flags);
+    const tableDays =
+      !selectDays && lake?.remote && !flags.source?.length ? await tableDaysOfQuery(sql) : undefined;
     const reporter = reporterFor(flags);
     const workspace = await openWorkspace({
       ...(lake ? { lake } : {}),
       ...(selectDays ? { selectDays } : {}),
+      ...(tableDays ? { tableDays } : {}),
       ...(flags.source?.length
         ? { sources: flags.source.map((s) => config.storage.open(parseLocation(s, '--source'))) }
         : {}),
@@ -168,6 +171,19 @@ export function registerQuery(program: Command, _io: Io): void {
       await workspace.dispose();
     }
   });
+}
+
+/** What each lake table needs for this SQL: skip it, some days, or (absent) every day. */
+async function tableDaysOfQuery(sql: string): Promise<Partial<Record<LakeTableName, TableDays>> | undefined> {
+  const reads = await lakeTablesOfQuery(sql, lakeTableNames);
+  if (!reads) return undefined;
+  const days: Partial<Record<LakeTableName, TableDays>> = {};
+  for (const t of lakeTableNames) {
+    const r = reads[t];
+    if (r === 'unread') days[t] = 'skip';
+    else if (r !== null) days[t] = r;
+  }
+  return days;
 }
 
 function rethrowAsQueryError(err: unknown): never {

@@ -40,6 +40,22 @@ export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
   return x && isAbsolute(x) ? x : join(homedir(), '.local', 'state');
 }
 
+/**
+ * How many colours the terminal shows, from the terminal's own variables. chalk's guess is not
+ * used: it turns every escape off when CI is set, which left the workbench (its cursor, under
+ * NO_COLOR drawn in inverse video) unstyled in a real terminal. FORCE_COLOR=0..3 still decides.
+ */
+export function terminalColourLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+  const forced = env.FORCE_COLOR;
+  if (forced !== undefined && /^[0-3]$/.test(forced)) return Number(forced) as 0 | 1 | 2 | 3;
+  if (forced === 'false') return 0;
+  const term = env.TERM ?? '';
+  if (term === 'dumb') return 0;
+  if (/^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')) return 3;
+  if (/256/.test(term)) return 2;
+  return 1;
+}
+
 /** The workbench's look and terminal from the environment, read once here. */
 function terminalSettings(flags: TuiFlags, env: NodeJS.ProcessEnv = process.env) {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
@@ -50,6 +66,7 @@ function terminalSettings(flags: TuiFlags, env: NodeJS.ProcessEnv = process.env)
     theme: noColor ? ('none' as const) : flags.theme === 'light' ? ('light' as const) : ('dark' as const),
     ...(editor ? { editor } : {}),
     inTmux: Boolean(env.TMUX),
+    colourLevel: terminalColourLevel(env),
   };
 }
 
@@ -119,7 +136,10 @@ export function registerTui(program: Command, _io: Io): void {
   addS3Flags(cmd);
   addRuleFlags(cmd);
   cmd
-    .option('--lake <folder | s3://bucket/prefix>', 'what ingest --out was given (holds vehicle_positions/)')
+    .option(
+      '--lake <folder | s3://bucket/prefix>',
+      'what ingest --out was given (holds vehicle_positions/, trip_updates/, alerts/)',
+    )
     .option('--theme <dark|light>', 'colours for a dark or a light terminal (NO_COLOR=1: none)', 'dark')
     .addOption(
       new Option('--latency-log <file>', 'append keystroke-to-frame times (ms) to a file').hideHelp(),

@@ -144,3 +144,39 @@ export async function partitionsOfQuery(
     db.close();
   }
 }
+
+/** How often the parsed script reads `table` (a view or table of that name). */
+function readsOf(tree: unknown, table: string): number {
+  let reads = 0;
+  walk(tree, (n) => {
+    if (readsTable(n, table)) reads++;
+  });
+  return reads;
+}
+
+/**
+ * For each of the lake's tables, what the script needs of it: 'unread' (never named), a partition
+ * test (its reads' year/month/day predicates), or null (every partition). Null as a whole when the
+ * script names none of them, or cannot be parsed: then rtlake cannot tell, and opens everything.
+ */
+export async function lakeTablesOfQuery<T extends string>(
+  sql: string,
+  tables: readonly T[],
+): Promise<Record<T, PartitionTest | null | 'unread'> | null> {
+  const db = await openDatabase();
+  let tree: unknown;
+  try {
+    const reader = await db.connection.runAndReadAll(`SELECT json_serialize_sql(${sqlString(sql).text})`);
+    const text = reader.getRows()[0]?.[0];
+    tree = typeof text === 'string' ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  } finally {
+    db.close();
+  }
+  if (!isNode(tree) || tree.error !== false) return null;
+  if (tables.every((t) => readsOf(tree, t) === 0)) return null;
+  const result = {} as Record<T, PartitionTest | null | 'unread'>;
+  for (const t of tables) result[t] = readsOf(tree, t) === 0 ? 'unread' : partitionsFromTree(tree, t);
+  return result;
+}

@@ -10,7 +10,7 @@ export const sqlFiles = {
   session: [],
   // ingest: one batch of archive files at a time, then the run's winners
   'ingest/01_pings': [],
-  'ingest/02_batch_rows': ['day', 'files', 'keys', 'max_object_size', 'snake_files'],
+  'ingest/02_batch_rows': ['day', 'decoded_files', 'files', 'keys', 'max_object_size', 'snake_files'],
   'ingest/03_batch_kept': ['rule_window'],
   'ingest/03_batch_kept_every_row': [],
   'ingest/04_batch_out': [],
@@ -55,14 +55,19 @@ export const sqlFiles = {
   'dedupe/04_conflicts_by_column': ['vehicle'],
   'dedupe/05_example_groups': ['limit', 'vehicle'],
   'dedupe/06_group_candidates': ['rule_order', 'ts', 'vehicle'],
+  // dedupe --feed trip_updates|alerts: every candidate read from raw files, ranked by the table's rule
+  'dedupe/07_feed_candidates': ['day_of', 'files', 'grain', 'order'],
+  'dedupe/08_feed_report_counts': [],
+  'dedupe/09_feed_example_groups': ['limit'],
+  'dedupe/10_feed_group_candidates': ['group_id'],
   // export: days of the lake to one file, --where in a closed session
   'export/01_where_probe': ['probe'],
   'export/02_sandbox': ['allowed'],
-  'export/03_columns': [],
-  'export/04_export_file': ['columns', 'file', 'format', 'where'],
+  'export/03_columns': ['table'],
+  'export/04_export_file': ['columns', 'file', 'format', 'order', 'table', 'where'],
   // catalog: the lake described to Athena/Glue, or as a DuckDB file
   'catalog/lake_columns': ['files'],
-  'catalog/duckdb_catalog_counts': [],
+  'catalog/duckdb_catalog_counts': ['view'],
   // workbench: the terminal workbench's queries (src/db/workbenchQueries.ts)
   'workbench/catalog_columns': [],
   'workbench/column_bounds': ['first', 'query', 'second'],

@@ -16,26 +16,18 @@ let feedMessage: protobuf.Type | undefined;
  */
 export function feedMessageType(): protobuf.Type {
   if (feedMessage) return feedMessage;
-  const root = protobuf.parse(readFileSync(protoPath, 'utf8'), { keepCase: true }).root;
-  relaxRequired(root);
+  const root = protobuf.parse(relaxRequired(readFileSync(protoPath, 'utf8')), { keepCase: true }).root;
   feedMessage = root.lookupType('transit_realtime.FeedMessage');
   return feedMessage;
 }
 
-function relaxRequired(namespace: protobuf.NamespaceBase): void {
-  for (const nested of namespace.nestedArray) {
-    if (nested instanceof protobuf.Type) {
-      for (const field of nested.fieldsArray) {
-        if (field.required) {
-          const relaxed = field as { required: boolean; optional: boolean; rule?: string };
-          relaxed.required = false;
-          relaxed.optional = true;
-          relaxed.rule = 'optional';
-        }
-      }
-    }
-    if (nested instanceof protobuf.Namespace) relaxRequired(nested);
-  }
+/**
+ * The proto's text with every `required` field made `optional`. protobufjs 8 reads presence from
+ * the proto's features once the root resolves (Field.required is a getter), so the rule is
+ * changed where it is written: relaxing the parsed fields no longer takes effect.
+ */
+function relaxRequired(proto: string): string {
+  return proto.replace(/^(\s*)required(\s)/gm, '$1optional$2');
 }
 
 /** Counts of the entities of one feed by what they carry (an entity can carry several). */
@@ -108,16 +100,22 @@ function plainValue(field: protobuf.Field, value: unknown): unknown {
 /** Wire-format faults (protobufjs's words) that mean the bytes stop before the message does. */
 const truncation = /index out of range|premature end|unexpected end/i;
 
+/** A decoded FeedMessage as protobufjs gives it: a field is present when it is an own property. */
+export type FeedMessage = Record<string, unknown> & { entity: Record<string, unknown>[] };
+
+const has = (message: object, field: string): boolean => Object.prototype.hasOwnProperty.call(message, field);
+
 /**
  * Decodes a GTFS-realtime FeedMessage. Unknown fields and extensions (NYCT's, MBTA's) are
  * skipped by the decoder. Bytes that are not a FeedMessage with a header throw FeedFormatError
  * `not_a_feed`; a feed whose bytes end early, `truncated_protobuf`; other damage, `corrupt_protobuf`.
+ * The message stays protobufjs's (see feedRows.ts, which writes the rows straight from it).
  */
-export function decodeFeedMessage(bytes: Uint8Array): DecodedFeed {
+export function decodeFeed(bytes: Uint8Array): { message: FeedMessage; kinds: EntityKinds } {
   const type = feedMessageType();
-  let message: protobuf.Message;
+  let message: FeedMessage;
   try {
-    message = type.decode(bytes);
+    message = type.decode(bytes) as unknown as FeedMessage;
   } catch (err) {
     const words = err instanceof Error ? err.message : String(err);
     if (!startsWithFeedHeader(bytes)) {
@@ -127,20 +125,32 @@ export function decodeFeedMessage(bytes: Uint8Array): DecodedFeed {
       throw new FeedFormatError('truncated_protobuf', `protobuf feed ends early: ${words}`);
     throw new FeedFormatError('corrupt_protobuf', `protobuf feed is damaged: ${words}`);
   }
-  const plain = toPlain(type, message as unknown as Record<string, unknown>);
-  const header = plain.header as Record<string, unknown> | undefined;
-  if (header === undefined || header.gtfs_realtime_version === undefined) {
+  const header = has(message, 'header') ? (message.header as Record<string, unknown> | null) : null;
+  if (!header || !has(header, 'gtfs_realtime_version') || header.gtfs_realtime_version == null) {
     throw new FeedFormatError('not_a_feed', 'decodes as protobuf, but has no GTFS-realtime header');
   }
-  const entity = (plain.entity as Record<string, unknown>[] | undefined) ?? [];
-  plain.entity = entity;
+  const entity = Array.isArray(message.entity) ? message.entity : [];
+  message.entity = entity;
   const kinds: EntityKinds = { entities: entity.length, vehicles: 0, tripUpdates: 0, alerts: 0 };
   for (const e of entity) {
-    if (e.vehicle !== undefined) kinds.vehicles += 1;
-    if (e.trip_update !== undefined) kinds.tripUpdates += 1;
-    if (e.alert !== undefined) kinds.alerts += 1;
+    if (e.vehicle != null) kinds.vehicles += 1;
+    if (e.trip_update != null) kinds.tripUpdates += 1;
+    if (e.alert != null) kinds.alerts += 1;
   }
-  return { feed: plain, kinds };
+  return { message, kinds };
+}
+
+/** A decoded message as MBTA's enhanced JSON: only the fields present on the wire, in declaration order. */
+export function enhancedJson(message: FeedMessage): Record<string, unknown> {
+  const plain = toPlain(feedMessageType(), message);
+  plain.entity = plain.entity ?? [];
+  return plain;
+}
+
+/** decodeFeed, then the feed as enhanced JSON (decodeFeed's errors). */
+export function decodeFeedMessage(bytes: Uint8Array): DecodedFeed {
+  const { message, kinds } = decodeFeed(bytes);
+  return { feed: enhancedJson(message), kinds };
 }
 
 /**

@@ -43,6 +43,17 @@ function countRows(
   return counts;
 }
 
+/** The reasons each table rejects a row for (the summary's rows_rejected_by_reason keys). */
+export const rejectionReasons = {
+  trip_updates: ['missing_trip_id', 'missing_stop', 'missing_feed_timestamp'],
+  alerts: ['missing_alert_id', 'missing_feed_timestamp'],
+} as const;
+
+/** The counts of a batch that gave the table nothing to read. */
+export function noFeedRows(table: keyof typeof rejectionReasons): FeedBatchCounts {
+  return countRows([], '', [...rejectionReasons[table]]);
+}
+
 /** The macros and empty tables the trip_updates and alerts statements read. */
 export async function createFeedTables(connection: DuckDBConnection): Promise<void> {
   await runSqlFile(connection, 'ingest/09_feed_macros');
@@ -82,11 +93,7 @@ export async function loadTripUpdateBatch(
   await runSqlFile(connection, 'ingest/13_trip_update_winners_file', {
     kept_file: sqlString(options.keptFile),
   });
-  return countRows(perFile, 'trip_update_rows', [
-    'missing_trip_id',
-    'missing_stop',
-    'missing_feed_timestamp',
-  ]);
+  return countRows(perFile, 'trip_update_rows', [...rejectionReasons.trip_updates]);
 }
 
 /** Reads the batch's alerts, keeps its alert versions in options.keptFile, returns the counts. */
@@ -99,7 +106,7 @@ export async function loadAlertBatch(
   await runSqlFile(connection, 'ingest/14_alert_rows', readSlots(files, options));
   const perFile = await readSqlFile(connection, 'ingest/15_alert_batch_groups', alertRuleSlots('batch'));
   await runSqlFile(connection, 'ingest/16_alert_versions_file', { kept_file: sqlString(options.keptFile) });
-  return countRows(perFile, 'alerts', ['missing_alert_id', 'missing_feed_timestamp']);
+  return countRows(perFile, 'alerts', [...rejectionReasons.alerts]);
 }
 
 type FeedView = 'trip_updates_run' | 'trip_updates_existing' | 'alerts_run' | 'alerts_existing';

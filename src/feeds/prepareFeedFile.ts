@@ -1,15 +1,15 @@
 import { open } from 'node:fs/promises';
 import type { DecoderPool } from './decoderPool.js';
-import type { EntityKinds } from './decodeProtobuf.js';
 import { FeedFormatError, type FeedFormatReason } from './feedErrors.js';
 import { contentFormat, inflatedHead, isGzip } from './sniffFormat.js';
+import type { DecodedFiles } from './writeDecodedFeed.js';
 
 /** What a fetched file is to the loader, decided by its bytes. */
 export type PreparedFeed =
   /** JSON (gzip or not): DuckDB reads the file as it is; `head`: its first (decompressed) bytes. */
   | { kind: 'json'; gzip: boolean; head: Buffer }
-  /** A protobuf feed, decoded to enhanced JSON at `path`; its entities' kinds are known. */
-  | { kind: 'decoded'; path: string; kinds: EntityKinds }
+  /** A protobuf feed, decoded into the files the loader reads; its entities' kinds are known. */
+  | { kind: 'decoded'; files: DecodedFiles }
   | { kind: 'skipped'; reason: FeedFormatReason; detail: string };
 
 async function readStart(path: string, length: number): Promise<Buffer> {
@@ -34,16 +34,16 @@ async function gzipContentHead(path: string): Promise<Buffer> {
 
 /**
  * Looks at a local file's bytes (never its name): JSON is left for DuckDB; a protobuf feed, gzip
- * or not, is decoded by `pool` into `decodedPath` (enhanced JSON, read by the same statements).
+ * or not, is decoded by `pool` into files named from `decodedStem` (writeDecodedFiles).
  * Bytes that are neither are skipped with the decoder's reason. `head`: the file's first bytes when
  * the caller has them (a plain JSON file then costs no read).
  */
 export async function prepareFeedFile(
   path: string,
-  decodedPath: string,
+  decodedStem: string,
   pool: DecoderPool,
   head?: Buffer,
-  /** Makes decodedPath's folder, once a protobuf needs it. */
+  /** Makes decodedStem's folder, once a protobuf needs it. */
   beforeDecode?: () => Promise<unknown>,
 ): Promise<PreparedFeed> {
   const start = head && head.length >= 2 ? head : await readStart(path, 1024);
@@ -55,7 +55,7 @@ export async function prepareFeedFile(
   if (contentFormat(content) === 'json') return { kind: 'json', gzip, head: content };
   await beforeDecode?.();
   try {
-    return { kind: 'decoded', path: decodedPath, kinds: await pool.decode(path, decodedPath) };
+    return { kind: 'decoded', files: await pool.decode(path, decodedStem) };
   } catch (err) {
     if (err instanceof FeedFormatError) return { kind: 'skipped', reason: err.reason, detail: err.detail };
     throw err;

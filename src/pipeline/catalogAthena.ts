@@ -38,7 +38,7 @@ function literal(text: string): string {
 /** CREATE EXTERNAL TABLE with the lake's own columns and partition projection over year/month/day. */
 export function athenaDdl(table: LakeTable, database: string | null, name: string): string {
   const width = Math.max(...table.columns.map((c) => ident(c.name).length));
-  const columns = table.columns.map((c) => `  ${ident(c.name).padEnd(width)} ${c.type}`);
+  const columns = table.columns.map((c) => `  ${ident(c.name).padEnd(width)} ${c.ddl_type}`);
   const properties = Object.entries(table.parameters).map(([k, v]) => `  ${literal(k)} = ${literal(v)}`);
   return [
     `CREATE EXTERNAL TABLE IF NOT EXISTS ${database ? `${ident(database)}.` : ''}${ident(name)} (`,

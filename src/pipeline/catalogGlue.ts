@@ -6,6 +6,7 @@ import {
   type GlueUpsertResult,
 } from '../s3/glueCatalog.js';
 import { checkAthenaName } from './catalogAthena.js';
+import { lakeTableInfo } from './lakeTables.js';
 import { describeLakeTable, type LakeTable, type LakeTableOptions } from './catalogTable.js';
 
 export interface GlueOptions extends LakeTableOptions {
@@ -46,7 +47,7 @@ export async function catalogGlue(options: GlueOptions): Promise<GlueSummary> {
       {
         database,
         table,
-        description: `GTFS-realtime vehicle positions from ${described.lake}: one deduplicated Parquet file per UTC day (written by rtlake)`,
+        description: lakeTableInfo[described.lake_table].glueDescription(described.lake),
         location: described.location,
         columns: described.columns.map((c) => ({ name: c.name, type: c.type })),
         partitionKeys: described.partition_keys,

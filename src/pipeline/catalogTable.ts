@@ -6,19 +6,24 @@ import { sqlStringList } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './lakeLayout.js';
+import { hiveTypeOf, UnmappableTypeError } from './athenaTypes.js';
+import type { LakeTableName } from './lakeTables.js';
 
 /** One column of the lake's Parquet files and the type Athena/Glue declare for it. */
 export interface LakeColumn {
   name: string;
-  /** Athena / Hive DDL type: timestamp, double, int, bigint, string, … */
+  /** Athena / Hive type as Glue declares it: timestamp, double, int, string, array<struct<…>>, … */
   type: string;
+  /** The same type as CREATE TABLE spells it (struct field names in backticks). */
+  ddl_type: string;
   duckdb_type: string;
   parquet_type: string;
 }
 
 export interface LakeTableOptions {
   lake: Store;
+  /** The lake's table (its folder under the lake); default vehicle_positions. */
+  lakeTable?: LakeTableName;
   /** The S3 root the table points at, when it is not --lake (a local lake uploaded there). */
   location?: Extract<Location, { kind: 's3' }>;
   /** Range of projected years; default: the lake's first year to five years past this one. */
@@ -32,7 +37,9 @@ export interface LakeTableOptions {
 /** The external table over the lake, as Athena DDL and the Glue API both describe it. */
 export interface LakeTable {
   lake: string;
-  /** s3://bucket/prefix/vehicle_positions/ */
+  /** The lake's table described. */
+  lake_table: LakeTableName;
+  /** s3://bucket/prefix/<table>/ */
   location: string;
   /** True when the lake is a local folder and no --location was given: LOCATION is a placeholder. */
   location_is_placeholder: boolean;
@@ -77,20 +84,41 @@ export async function readLakeColumns(files: string[]): Promise<LakeColumn[]> {
           'Re-ingest the affected days with this rtlake version, which writes Athena-readable types.',
       );
     }
-    return rows.map((r) => ({
-      name: String(r.name),
-      type: String(r.athena_type),
-      duckdb_type: String(r.duckdb_type),
-      parquet_type: String(r.parquet_type),
-    }));
+    const unmappable: string[] = [];
+    const columns = rows.map((r) => {
+      let type = { glue: String(r.athena_type), ddl: String(r.athena_type) };
+      if (r.nested) {
+        try {
+          type = hiveTypeOf(String(r.duckdb_type));
+        } catch (err) {
+          if (!(err instanceof UnmappableTypeError)) throw err;
+          unmappable.push(`column ${r.name} is ${r.duckdb_type}: ${err.message}`);
+        }
+      }
+      return {
+        name: String(r.name),
+        type: type.glue,
+        ddl_type: type.ddl,
+        duckdb_type: String(r.duckdb_type),
+        parquet_type: String(r.parquet_type),
+      };
+    });
+    if (unmappable.length)
+      throw new OutputError(
+        `the lake's Parquet files cannot be declared to Athena/Glue as they are: ${unmappable.join('; ')}`,
+      );
+    return columns;
   } finally {
     db.close();
   }
 }
 
-/** The S3 folder of the table: <root>/vehicle_positions/ with exactly one slash between parts. */
-export function tableLocation(root: Extract<Location, { kind: 's3' }>): string {
-  return `s3://${root.bucket}/${joinKey(root.prefix, `${tableDir}/`)}`;
+/** The S3 folder of the table: <root>/<table>/ with exactly one slash between parts. */
+export function tableLocation(
+  root: Extract<Location, { kind: 's3' }>,
+  table: LakeTableName = 'vehicle_positions',
+): string {
+  return `s3://${root.bucket}/${joinKey(root.prefix, `${table}/`)}`;
 }
 
 /** Partition projection properties for year=/month=/day= folders without zero padding. */
@@ -111,8 +139,9 @@ export function projectionParameters(location: string, years: [number, number]):
 /** Lists the lake, reads its schema and describes the external table over it. */
 export async function describeLakeTable(options: LakeTableOptions): Promise<LakeTable> {
   const { lake, reporter } = options;
-  reporter.stage('listing the lake');
-  const partitions = await listLakePartitions(lake);
+  const tableDir = options.lakeTable ?? 'vehicle_positions';
+  reporter.stage(`listing the lake's ${tableDir}`);
+  const partitions = await listLakePartitions(lake, tableDir);
   if (partitions.length === 0) {
     throw new NoInputError(
       `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
@@ -124,7 +153,7 @@ export async function describeLakeTable(options: LakeTableOptions): Promise<Lake
   reporter.stage('reading the Parquet schema', readable.length);
   const columns = await readLakeColumns(readable.map((p) => p.localPath!));
 
-  const onS3 = options.location ? tableLocation(options.location) : lake.s3Url(`${tableDir}/`);
+  const onS3 = options.location ? tableLocation(options.location, tableDir) : lake.s3Url(`${tableDir}/`);
   const location = onS3 ?? `${placeholderRoot}${tableDir}/`;
   const first = partitions[0]!;
   const last = partitions[partitions.length - 1]!;
@@ -137,6 +166,7 @@ export async function describeLakeTable(options: LakeTableOptions): Promise<Lake
   }
   return {
     lake: lake.uri,
+    lake_table: tableDir,
     location,
     location_is_placeholder: onS3 === null,
     columns,

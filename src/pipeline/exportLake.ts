@@ -19,7 +19,7 @@ import type { Store } from '../store/store.js';
 import { formatDay, parseDay as parseCalendarDay } from './dayMode.js';
 import { lakeCopyDir, listLakePartitions, syncLakeCopy, type LakePartition } from './catalogLakeFiles.js';
 import type { Reporter } from './reporter.js';
-import { tableDir } from './lakeLayout.js';
+import { lakeTableInfo, type LakeTableName } from './lakeTables.js';
 import { copyOptions as sharedCopyOptions } from '../db/exportQuery.js';
 
 export const exportFormats = ['parquet', 'csv', 'jsonl'] as const;
@@ -50,6 +50,8 @@ const partitionColumns = ['year', 'month', 'day'];
 
 export interface ExportOptions {
   lake: Store;
+  /** The lake's table to export (default vehicle_positions). */
+  table?: LakeTableName;
   /** First and last UTC day, YYYY-MM-DD, inclusive. Omitted: the lake's first / last day. */
   from?: string;
   to?: string;
@@ -57,7 +59,7 @@ export interface ExportOptions {
   destination: Store;
   /** Omitted: from the destination's extension, else parquet. */
   format?: ExportFormat;
-  /** A SQL expression over the columns of vehicle_positions (user SQL, run in a sandboxed session). */
+  /** A SQL expression over the columns of the table (user SQL, run in a sandboxed session). */
   where?: string;
   columns?: string[];
   cacheDir: string;
@@ -67,6 +69,7 @@ export interface ExportOptions {
 
 export interface ExportSummary {
   lake: string;
+  table: LakeTableName;
   destination: string;
   format: ExportFormat;
   from: string;
@@ -120,7 +123,7 @@ async function parseTree(
   return JSON.parse(String(row?.parsed ?? '{}'));
 }
 
-const probeOf = (where: string) => `SELECT * FROM vehicle_positions WHERE (\n${where}\n)`;
+const probeOf = (where: string) => `SELECT * FROM lake_table WHERE (\n${where}\n)`;
 
 /**
  * --where is SQL by nature: an expression such as `route_id = 'Red' AND bearing > 90`. It must
@@ -166,14 +169,15 @@ async function readableDays(
   options: ExportOptions,
 ): Promise<{ from: string; to: string; readable: LakePartition[]; lakeRoot: string }> {
   const { lake } = options;
+  const table = options.table ?? 'vehicle_positions';
   if (options.from && options.to && options.from > options.to) {
     throw new UsageError(`--from ${options.from} is after --to ${options.to}`);
   }
   options.reporter.stage('listing the lake');
-  const all = await listLakePartitions(lake);
+  const all = await listLakePartitions(lake, table);
   if (all.length === 0) {
     throw new NoInputError(
-      `the lake ${lake.uri} has no partitions under ${tableDir}/ yet; run rtlake ingest --out ${lake.uri} first`,
+      `the lake ${lake.uri} has no partitions under ${table}/ yet; run rtlake ingest --out ${lake.uri}${table === 'vehicle_positions' ? '' : ` --feed ${table}`} first`,
     );
   }
   const from = options.from ?? all[0]!.date;
@@ -181,7 +185,7 @@ async function readableDays(
   const chosen = all.filter((p) => p.date >= from && p.date <= to);
   if (chosen.length === 0) {
     throw new NoInputError(
-      `the lake ${lake.uri} has no day from ${from} to ${to} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
+      `the lake ${lake.uri} has no day from ${from} to ${to}${table === 'vehicle_positions' ? '' : ` in ${table}`} (it holds ${all.length} day(s) from ${all[0]!.date} to ${all[all.length - 1]!.date})`,
     );
   }
   const lakeRoot = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
@@ -199,23 +203,26 @@ async function writeExportFile(
   workDir: string,
   workFile: string,
 ): Promise<{ rows: number; columns: string[] }> {
+  const table = options.table ?? 'vehicle_positions';
   const db = await openDatabase({ tempDirectory: join(workDir, 'spill') });
   try {
     const where = options.where === undefined ? sql`true` : await checkWhere(db, options.where);
     await runSqlFile(db.connection, 'lake/vehicle_positions', {
       files: sqlStringList(days.readable.map((p) => p.localPath!)),
-      view: sqlIdent('vehicle_positions'),
+      view: sqlIdent(table),
     });
     await runSqlFile(db.connection, 'export/02_sandbox', {
-      allowed: sqlStringList([`${join(days.lakeRoot, tableDir)}/`, `${workDir}/`]),
+      allowed: sqlStringList([`${join(days.lakeRoot, table)}/`, `${workDir}/`]),
     });
-    const available = (await readSqlFile(db.connection, 'export/03_columns')).map((r) =>
-      String(r.column_name),
+    const available = (await readSqlFile(db.connection, 'export/03_columns', { table: sqlIdent(table) })).map(
+      (r) => String(r.column_name),
     );
     const columns = chooseColumns(available, options.columns);
     options.reporter.stage(`exporting ${days.readable.length} day(s) to ${format}`);
     try {
       const result = await runSqlFile(db.connection, 'export/04_export_file', {
+        table: sqlIdent(table),
+        order: sqlIdentList(lakeTableInfo[table].exportOrder),
         columns: sqlIdentList(columns),
         where,
         file: sqlString(workFile),
@@ -244,7 +251,8 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
   const { format, isFile } = formatOf(destination, options.format);
   const { from, to, readable, lakeRoot } = await readableDays(options);
   const span = from === to ? from : `${from}_${to}`;
-  const fileName = isFile ? destination.name : `vehicle_positions_${span}${extensions[format][0]}`;
+  const table = options.table ?? 'vehicle_positions';
+  const fileName = isFile ? destination.name : `${table}_${span}${extensions[format][0]}`;
   const workDir = await mkdtemp(join(tmpdir(), 'rtlake-export-'));
   const workFile = join(workDir, fileName);
   try {
@@ -261,6 +269,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
     await destination.publish(workFile, rel, { contentType: contentTypes[format] });
     return {
       lake: lake.uri,
+      table,
       destination: destination.uriOf(rel),
       format,
       from,

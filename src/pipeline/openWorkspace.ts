@@ -1,16 +1,15 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NoInputError } from '../errors.js';
 import { openDatabase, type Database } from '../db/openDatabase.js';
 import { runSqlFile } from '../db/runSqlFile.js';
 import { sqlIdent, sqlString, sqlStringList } from '../db/sqlText.js';
 import type { Store } from '../store/store.js';
-import { lakeCopyDir, listLakePartitions, syncLakeCopy } from './catalogLakeFiles.js';
+import { lakeCopyDir, listLakeTables, syncLakeCopy } from './catalogLakeFiles.js';
 import { dedupeSlots, differingColumns, type DedupeRule } from './dedupeRule.js';
 import { loadArchive, type LoadSummary } from './ingest/loadArchive.js';
 import type { Reporter } from './reporter.js';
 import { selectPartitions, type DaySelection } from './lakeSelection.js';
-import { tableDir } from './lakeLayout.js';
+import { lakeTableNames, type LakeTableName } from './lakeTables.js';
 
 export interface WorkspaceOptions {
   /** What `ingest --out` was given: the folder or prefix holding vehicle_positions/. */
@@ -23,8 +22,10 @@ export interface WorkspaceOptions {
   cacheDir: string;
   maxObjectSize: number;
   reporter: Reporter;
-  /** Only these days of the lake (an S3 lake copies only them; the view reads only them). */
+  /** Only these days of the lake (an S3 lake copies only them; the views read only them). */
   selectDays?: DaySelection;
+  /** Per table, instead of selectDays: its days, or 'skip' (not copied, no view). */
+  tableDays?: Partial<Record<LakeTableName, TableDays>>;
 }
 
 export interface Workspace {
@@ -35,49 +36,51 @@ export interface Workspace {
   description: string;
   /** When raw sources were loaded: what loading found. */
   loadSummary?: LoadSummary;
-  /** Local folder holding the lake's vehicle_positions/ (a synced copy for an S3 lake). */
+  /** Local folder holding the lake's table folders (a synced copy for an S3 lake). */
   localLake?: string;
-  /** The lake's Parquet files the view reads (local paths). */
+  /** The lake's Parquet files the views read (local paths). */
   lakeFiles?: string[];
   dispose(): Promise<void>;
 }
 
-async function hasParquet(dir: string): Promise<boolean> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return false;
-  }
-  return entries.some((e) => e.isFile() && e.name.endsWith('.parquet'));
-}
+/** Which days of one lake table to open: a selection, every day (undefined), or none (skip). */
+export type TableDays = DaySelection | 'skip';
 
 /**
- * Makes the lake readable as local files: a folder is read in place; a bucket's partitions are
- * copied into the local cache (only those whose ETag changed, removing copies of days the lake no
- * longer has), with catalog/export's sync. DuckDB then reads the copy: there is no httpfs here.
- * Returns the folder holding vehicle_positions/.
+ * Makes the lake's tables readable as local files: a folder is read in place; a bucket's partitions
+ * are copied into the local cache (only those whose ETag changed, removing copies of days the lake
+ * no longer has), with catalog/export's sync. DuckDB then reads the copy: there is no httpfs here.
+ * Returns the folder holding the table folders and each table's files (empty: nothing to open).
  */
 export async function readableLake(
   lake: Store,
   options: WorkspaceOptions,
-): Promise<{ root: string; files: string[] }> {
+): Promise<{ root: string; files: string[]; tables: Record<LakeTableName, string[]> }> {
   if (lake.remote) options.reporter.stage(`listing ${lake.uri}`);
-  const partitions = selectPartitions(
-    await listLakePartitions(lake),
-    options.selectDays,
-    lake,
-    options.reporter,
-  );
+  const daysOf = (table: LakeTableName): TableDays | undefined =>
+    options.tableDays?.[table] ?? options.selectDays;
+  const opened = lakeTableNames.filter((t) => daysOf(t) !== 'skip');
+  const listed = await listLakeTables(lake, opened);
+  const chosen = opened.flatMap((t) => {
+    const days = daysOf(t);
+    return days === undefined ? listed[t] : listed[t].filter(days as DaySelection);
+  });
+  const everyDay = opened.every((t) => daysOf(t) === undefined);
+  const partitions = selectPartitions(chosen, everyDay ? undefined : () => true, lake, options.reporter);
   const root = lake.readableFolder(lakeCopyDir(options.cacheDir, lake));
   const synced = await syncLakeCopy(partitions, root, {
     lake,
     concurrency: options.concurrency,
     reporter: options.reporter,
     // With a selection the other days' copies stay in the cache (its size cap evicts them).
-    prune: !options.selectDays,
+    prune: everyDay && opened.length === lakeTableNames.length,
   });
-  return { root, files: synced.partitions.flatMap((p) => (p.localPath ? [p.localPath] : [])) };
+  const tables = Object.fromEntries(lakeTableNames.map((t) => [t, [] as string[]])) as Record<
+    LakeTableName,
+    string[]
+  >;
+  for (const p of synced.partitions) if (p.localPath) tables[p.table].push(p.localPath);
+  return { root, files: synced.partitions.flatMap((p) => (p.localPath ? [p.localPath] : [])), tables };
 }
 
 /**
@@ -116,27 +119,28 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   let lakeFiles: string[] | undefined;
   try {
     if (options.lake) {
-      ({ root: localLake, files: lakeFiles } = await readableLake(options.lake, options));
-      const dir = join(localLake, tableDir);
-      if (options.selectDays && lakeFiles.length === 0) {
+      const readable = await readableLake(options.lake, options);
+      localLake = readable.root;
+      lakeFiles = readable.files;
+      const everyDay = !options.selectDays && !options.tableDays;
+      if (!everyDay && lakeFiles.length === 0) {
         throw new NoInputError(`the lake ${options.lake.uri} has no partition for the days asked for`);
       }
-      if (!(await hasParquet(dir))) {
+      if (lakeFiles.length === 0) {
         throw new NoInputError(
-          `no lake at ${options.lake.uri}: ${tableDir}/ holds no Parquet files (give --lake what ingest --out was given)`,
+          `no lake at ${options.lake.uri}: ${lakeTableNames.map((t) => `${t}/`).join(', ')} hold no Parquet files (give --lake what ingest --out was given)`,
         );
       }
-      const viewName = relations.length > 0 ? 'lake_vehicle_positions' : 'vehicle_positions';
-      const files = options.selectDays ? sqlStringList(lakeFiles) : sqlString(join(dir, '**', '*.parquet'));
-      await runSqlFile(db.connection, 'lake/vehicle_positions', { files, view: sqlIdent(viewName) });
-      relations.push(viewName);
-      // The lake's other tables (ingest --feed), over every day partition of a local lake.
-      for (const table of ['trip_updates', 'alerts']) {
-        const tableFolder = join(localLake, table);
-        if (options.selectDays || !(await hasParquet(tableFolder))) continue;
-        const name = viewName === 'vehicle_positions' ? table : `lake_${table}`;
+      // One view per table that has files: over every day partition (a pattern read at query time,
+      // so days ingested later appear), or, with any selection (the copy is then not pruned, so it
+      // may hold days the lake no longer has), exactly the files synced.
+      for (const table of lakeTableNames) {
+        const files = readable.tables[table];
+        if (files.length === 0) continue;
+        // Beside raw sources' own vehicle_positions, the lake's tables are lake_*.
+        const name = options.sources?.length ? `lake_${table}` : table;
         await runSqlFile(db.connection, 'lake/vehicle_positions', {
-          files: sqlString(join(tableFolder, '**', '*.parquet')),
+          files: everyDay ? sqlString(join(localLake, table, '**', '*.parquet')) : sqlStringList(files),
           view: sqlIdent(name),
         });
         relations.push(name);

@@ -69,41 +69,62 @@ export async function createBackend(options: {
   relations: string[];
   rule: DedupeRule;
   exportDir: string;
-}): Promise<WorkbenchBackend & { close(): void }> {
+}): Promise<WorkbenchBackend & { close(): Promise<void> }> {
   const connection = options.db.connection;
   const side = await options.db.instance.connect();
-  return {
+  // Closing a connection while DuckDB still runs a statement on it can crash the process (a test
+  // worker died so): close() interrupts what runs and waits for it before closing.
+  const running = new Set<Promise<unknown>>();
+  const track = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => {
+    return (...args: A): Promise<R> => {
+      const p = call(...args);
+      running.add(p);
+      void p.then(
+        () => running.delete(p),
+        () => running.delete(p),
+      );
+      return p;
+    };
+  };
+  const backend: WorkbenchBackend = {
     description: options.description,
     relations: options.relations,
     hasDuplicateGroups: options.relations.includes('duplicate_groups'),
     ruleText: `Rule (--dedupe ${options.rule.grain} --keep ${options.rule.keep}): ${describeRule(options.rule)}.`,
-    open: (sql, limit) => openQueryPage(connection, sql, limit),
-    catalog: async () => {
+    open: track((sql, limit) => openQueryPage(connection, sql, limit)),
+    catalog: track(async () => {
       const all = await readCatalog(side);
       const rank = (r: CatalogRelation) => {
         const i = options.relations.indexOf(r.name);
         return i === -1 ? options.relations.length : i;
       };
       return all.sort((a, b) => rank(a) - rank(b));
-    },
-    completionWords: () => readCompletionWords(side),
-    duplicateGroups: () => readDuplicateGroups(side),
-    groupCandidates: (g) => readGroupCandidates(side, g, ruleOrderBy(options.rule, { alias: 'p' })),
-    chart: (sql, column, type, bins) => readChart(side, sql, column, type, bins),
-    mapExtent: (sql, lat, lon) => readMapExtent(side, sql, lat, lon),
-    mapDots: (sql, lat, lon, grid, colour) => readMapDots(side, sql, lat, lon, grid, colour),
-    allRows: async (sql, maxRows) => {
+    }),
+    completionWords: track(() => readCompletionWords(side)),
+    duplicateGroups: track(() => readDuplicateGroups(side)),
+    groupCandidates: track((g) => readGroupCandidates(side, g, ruleOrderBy(options.rule, { alias: 'p' }))),
+    chart: track((sql, column, type, bins) => readChart(side, sql, column, type, bins)),
+    mapExtent: track((sql, lat, lon) => readMapExtent(side, sql, lat, lon)),
+    mapDots: track((sql, lat, lon, grid, colour) => readMapDots(side, sql, lat, lon, grid, colour)),
+    allRows: track(async (sql, maxRows) => {
       const page = await openQueryPage(side, sql, maxRows);
       return page.hasMore ? undefined : { columns: page.columns, rows: page.rows };
-    },
-    exportResult: async (sql, format) => {
+    }),
+    exportResult: track(async (sql, format) => {
       const file = exportFileName(options.exportDir, format);
       const rows = await exportQuery(side, sql, join(options.exportDir, file), format);
       return { file, rows };
-    },
+    }),
     cancel: () => interruptQueries([connection, side]),
     isInterrupted,
     describeError: describeQueryError,
-    close: () => side.closeSync(),
+  };
+  return {
+    ...backend,
+    close: async () => {
+      backend.cancel();
+      await Promise.allSettled([...running]);
+      side.closeSync();
+    },
   };
 }

@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { render } from 'ink';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ export interface RunTuiOptions {
   editor?: string;
   /** Running inside tmux (OSC 52 is also sent for passthrough). */
   inTmux: boolean;
+  /** The terminal's colours (0 none, 1 sixteen, 2 256, 3 true colour); Ink draws through chalk. */
+  colourLevel: 0 | 1 | 2 | 3;
   /** Append keystroke-to-frame times (ms) to this file. */
   latencyLog?: string;
 }
@@ -95,6 +98,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   // the cursor, and loading progress may have left it anywhere (the 80x24 broken top border).
   // xterm's modifyOtherKeys level 1 makes Ctrl+Enter distinguishable where the terminal supports it.
   const interactive = Boolean(process.stdout.isTTY);
+  chalk.level = options.colourLevel;
   if (interactive) process.stdout.write('\x1b[?1049h\x1b[H\x1b[2J\x1b[>4;1m');
   const instance = render(
     <App
@@ -127,6 +131,6 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     if (interactive) process.stdout.write('\x1b[>4m');
     const held = release();
     if (held) process.stderr.write(held);
-    backend.close();
+    await backend.close();
   }
 }

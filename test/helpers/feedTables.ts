@@ -14,6 +14,7 @@ import {
 } from '../../src/feeds/feedTables.js';
 import { sniffEncoding } from '../../src/feeds/sniffFormat.js';
 import { writeDecodedFeed } from '../../src/feeds/writeDecodedFeed.js';
+import { assertFeedChecks } from './lakeChecks.js';
 
 export interface FeedTablesResult {
   tripUpdates: Record<string, unknown>[];
@@ -133,12 +134,16 @@ export async function ingestFeedTables(
   }
 }
 
-/** A lake table's rows as stored, read straight from its Parquet files (with the path's day). */
+/**
+ * A lake table's rows as stored, read straight from its Parquet files (with the path's day). The
+ * table's sql/checks/ run first (test/helpers/lakeChecks.ts): a lake breaking them fails the test.
+ */
 export async function lakeTableRows(
   lake: string,
   table: string,
   order: string,
 ): Promise<Record<string, unknown>[]> {
+  if (table === 'trip_updates' || table === 'alerts') await assertFeedChecks(lake, table);
   const db = await openDatabase();
   try {
     const glob = join(lake, table, '*', '*', '*', 'data.parquet').replaceAll("'", "''");

@@ -191,6 +191,70 @@ describe('one archive, every format and feed, on S3 (s3rver)', () => {
   });
 });
 
+describe('--feed without vehicle_positions', () => {
+  let server: S3TestServer;
+  const work = mkdtempSync(join(tmpdir(), 'rtlake-feeds-only-'));
+  beforeAll(async () => {
+    server = await startS3rver();
+    await server.createBucket('archive');
+    await server.createBucket('lake');
+    for (const o of objects)
+      await server.put(
+        'archive',
+        o.key,
+        o.bytes,
+        o.contentEncoding ? { ContentEncoding: o.contentEncoding } : {},
+      );
+  }, 120_000);
+  afterAll(async () => server?.stop());
+
+  it.each(['trip_updates', 'alerts'])(
+    '--feed %s never reads vehicle_positions: every VehiclePositions file, in every encoding, is skipped as not selected',
+    async (table) => {
+      const r = await runCli(
+        [
+          'ingest',
+          '--source',
+          's3://archive/mix/',
+          '--out',
+          `s3://lake/only-${table}`,
+          '--cache-dir',
+          join(work, `cache-${table}`),
+          '--feed',
+          table,
+          '--glob',
+          '*VehiclePositions*',
+          '--json',
+          '--quiet',
+        ],
+        { env: server.env },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const s = json<any>(r);
+      expect(s.keys_listed).toBe(objects.length);
+      expect(s.keys_loaded).toBe(0);
+      expect(s.skipped).toHaveLength(objects.length);
+      // Each names what it holds: its vehicles, counted here from the reference.
+      const vehicles = new Map(
+        objects.map((o, i) => [
+          `s3://archive/${o.key}`,
+          JSON.parse(reference[i]!.bytes.toString()).entity.filter((e: any) => e.vehicle).length,
+        ]),
+      );
+      for (const k of s.skipped) {
+        expect(k.reason).toBe('feed_not_selected');
+        expect(k.detail).toBe(
+          `holds VehiclePositions (${vehicles.get(k.key)} vehicle entities); --feed selects ${table}`,
+        );
+      }
+      expect(s.rows_read).toBe(0);
+      expect(Object.keys(s.tables)).toEqual([table]);
+      expect(s.tables[table].rows_read).toBe(0);
+      expect(s.tables[table].partitions).toEqual([]);
+    },
+  );
+});
+
 describe('real feeds of other agencies, each alone with --feed all --glob "*", equal an independent decode', () => {
   const files = [
     'protobuf-agencies/g.pb',
@@ -204,11 +268,51 @@ describe('real feeds of other agencies, each alone with --feed all --glob "*", e
     'mbta-trip-updates-alerts/alerts_enhanced.json',
     'empty-entity-list/empty.json.gz',
   ];
-  it.each(files)('%s', async (path) => {
+  /** The header field of a real protobuf feed alone: a real agency's feed with no entity. */
+  const headerOnly = (bytes: Buffer): Buffer => {
+    expect(bytes[0]).toBe(0x0a); // field 1 (header), length-delimited
+    let length = 0;
+    let at = 1;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++]!;
+      length |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    return bytes.subarray(0, at + length);
+  };
+  // Real feeds under names that say nothing or the wrong thing, and an empty protobuf feed.
+  const renamed: [string, string, () => Buffer][] = [
+    ['a protobuf named .json', 'VehiclePositions_enhanced.json', () => fixture('protobuf-agencies/g.pb')],
+    [
+      'a gzipped protobuf named .dat',
+      'feed.dat',
+      () => gzipSync(fixture('mbta-trip-updates-alerts/vehiclepositions.pb')),
+    ],
+    [
+      'gzipped JSON named .pb',
+      'TripUpdates.pb',
+      () =>
+        fixture(
+          'mbta-trip-updates-alerts/2022-05-08T06:04:57Z_https_cdn.mbta.com_realtime_TripUpdates_enhanced.json.gz',
+        ),
+    ],
+    [
+      'an empty protobuf feed (a real header, no entity)',
+      'empty.pb',
+      () => headerOnly(fixture('protobuf-agencies/g.pb')),
+    ],
+  ];
+  it.each([
+    ...files.map((path): [string, string, () => Buffer] => [
+      path,
+      path.split('/').pop()!,
+      () => fixture(path),
+    ]),
+    ...renamed,
+  ])('%s', async (_label, name, content) => {
     const work = mkdtempSync(join(tmpdir(), 'rtlake-feeds-alone-'));
-    const name = path.split('/').pop()!;
     mkdirSync(join(work, 'archive'));
-    const bytes = fixture(path);
+    const bytes = content();
     writeFileSync(join(work, 'archive', name), bytes);
     const r = await runCli([
       'ingest',

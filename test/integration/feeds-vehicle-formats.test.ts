@@ -8,6 +8,7 @@ import { DecoderPool } from '../../src/feeds/decoderPool.js';
 import { createLoadTables, loadBatch } from '../../src/pipeline/ingest/loadBatch.js';
 import { vehiclePositions } from '../../src/pipeline/ingest/feedTable.js';
 import type { ReadyFile } from '../../src/pipeline/ingest/fetchInput.js';
+import type { DecodedFiles } from '../../src/feeds/writeDecodedFeed.js';
 import { asFloat32, encodeProtobuf, plainDecode } from '../helpers/feedEncodings.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
@@ -25,8 +26,11 @@ function float32Positions(feed: any): any {
   return feed;
 }
 
+/** A file as the fetch stage hands it over: a JSON file's path, or a protobuf's and what its decoding wrote. */
+type Fetched = { path: string; decoded?: DecodedFiles };
+
 /** vehicle_positions rows (every column but source_key) of one file read with today's loader. */
-async function vehicleRows(path: string): Promise<Record<string, unknown>[]> {
+async function vehicleRows({ path, decoded }: Fetched): Promise<Record<string, unknown>[]> {
   const db = await openDatabase();
   try {
     await createLoadTables(db.connection, vehiclePositions);
@@ -34,6 +38,7 @@ async function vehicleRows(path: string): Promise<Record<string, unknown>[]> {
       input: { key: 'k', uri: path, rel: 'k', size: 0 },
       path,
       bytes: 0,
+      ...(decoded ? { decoded } : {}),
     } as unknown as ReadyFile;
     const emptyFile = join(dir, 'empty.json');
     writeFileSync(emptyFile, '');
@@ -55,17 +60,19 @@ async function vehicleRows(path: string): Promise<Record<string, unknown>[]> {
 
 const dir = mkdtempSync(join(tmpdir(), 'rtlake-vp-formats-'));
 let n = 0;
-async function asProtobufFile(bytes: Buffer): Promise<string> {
+async function asProtobufFile(bytes: Buffer): Promise<Fetched> {
   const source = join(dir, `${++n}.pb`);
   writeFileSync(source, bytes);
-  await pool.decode(source, `${source}.json`);
-  return `${source}.json`;
+  const decoded = await pool.decode(source, `${source}.decoded`);
+  // The decoder's flat vehicle rows are what vehicle_positions reads of a protobuf.
+  expect(decoded.vehicles).toBe(`${source}.decoded.vehicles.csv`);
+  return { path: source, decoded };
 }
-function asJsonFile(feed: unknown, gzip: boolean): string {
+function asJsonFile(feed: unknown, gzip: boolean): Fetched {
   const path = join(dir, `${++n}.json${gzip ? '.gz' : ''}`);
   const text = Buffer.from(JSON.stringify(feed));
   writeFileSync(path, gzip ? gzipSync(text) : text);
-  return path;
+  return { path };
 }
 
 describe('vehicle_positions: the same snapshot gives the same rows in every encoding', () => {

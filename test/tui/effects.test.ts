@@ -17,7 +17,7 @@ import {
 describe('workbench effects (real DuckDB backend)', () => {
   let db: Database;
   let dir: string;
-  let backend: WorkbenchBackend & { close(): void };
+  let backend: WorkbenchBackend & { close(): Promise<void> };
   let store: WorkbenchStore;
   let effects: Effects;
   const copied: string[] = [];
@@ -52,8 +52,8 @@ describe('workbench effects (real DuckDB backend)', () => {
       remember: (sql) => remembered.push(sql),
     });
   });
-  afterAll(() => {
-    backend.close();
+  afterAll(async () => {
+    await backend.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,9 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 /** tmux drives the real binary in a real pseudo-terminal (node-pty cannot be built here). */
 export const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 
 let counter = 0;
+
+/**
+ * Each test file has its own tmux server: the default one is shared by every process of the
+ * user, so sessions would inherit another run's environment, and show-buffer would read another
+ * run's copy.
+ */
+const socket = `rtlake-test-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /**
  * tmux decides from the locale whether the terminal speaks UTF-8; CI may run with no LANG at all,
@@ -16,6 +24,16 @@ const env = {
   TERM: process.env.TERM || 'xterm-256color',
 };
 
+/** Runs tmux on this process's own server. */
+export function tmux(args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env });
+}
+
+/** Ends this process's tmux server and every session left on it. */
+export function killTmuxServer(): void {
+  spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore', env });
+}
+
 export class TmuxSession {
   readonly name = `rtlake-test-${process.pid}-${++counter}`;
 
@@ -23,6 +41,8 @@ export class TmuxSession {
     execFileSync(
       'tmux',
       [
+        '-L',
+        socket,
         '-u',
         'new-session',
         '-d',
@@ -42,11 +62,11 @@ export class TmuxSession {
 
   /** Keys in tmux send-keys notation ('F5', 'C-c', 'Tab') or literal text with literal=true. */
   send(keys: string[], literal = false): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), ...keys], { env });
+    tmux(['send-keys', '-t', this.name, ...(literal ? ['-l'] : []), ...keys]);
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8', env });
+    return tmux(['capture-pane', '-p', '-t', this.name]);
   }
 
   /** Polls the screen until `test` holds; returns the screen and how long it took. */
@@ -66,6 +86,6 @@ export class TmuxSession {
   }
 
   kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore', env });
+    spawnSync('tmux', ['-L', socket, 'kill-session', '-t', this.name], { stdio: 'ignore', env });
   }
 }

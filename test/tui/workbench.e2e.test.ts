@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli } from '../helpers/runCli.js';
-import { hasTmux, TmuxSession } from './tmux.js';
+import { hasTmux, killTmuxServer, TmuxSession } from './tmux.js';
 
 const node = process.execPath;
 const sample = join(repoRoot, 'src/demo/sample');
@@ -29,6 +29,7 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', { retry: 2 }, 
   });
   afterAll(() => {
     for (const s of sessions) s.kill();
+    killTmuxServer();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -56,7 +57,7 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', { retry: 2 }, 
     const file = /rtlake-export-[\d-]+\.csv/.exec(exported.screen)![0];
     expect(readFileSync(join(dir, file), 'utf8')).toBe('answer,n\nzz,1\nbus 42,7\n');
     t.send(['C-q']);
-    await t.waitFor((s) => s.includes('[exited 0]'), 10_000, 'the app to quit');
+    await t.waitFor((s) => s.includes('[exited 0]'), 30_000, 'the app to quit');
   });
 
   it('cancels a long query with Ctrl+C, stays usable, and shows a query error without leaving', async () => {
@@ -84,7 +85,7 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', { retry: 2 }, 
     expect(err.screen).toMatch(/✗ unknown name or wrong use: Referenced column "nope" not found/);
     expect(err.screen).not.toContain('[exited');
     t.send(['C-q']);
-    await t.waitFor((s) => s.includes('[exited 0]'), 10_000, 'the app to quit');
+    await t.waitFor((s) => s.includes('[exited 0]'), 30_000, 'the app to quit');
   });
 
   it('shows a conflicting duplicate group with the kept candidate marked', async () => {
@@ -102,7 +103,7 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', { retry: 2 }, 
     t.send(['q']);
     await t.waitFor((s) => s.includes('Ctrl+Z undo'), 5_000, 'the panel to close');
     t.send(['C-q']);
-    await t.waitFor((s) => s.includes('[exited 0]'), 10_000, 'the app to quit');
+    await t.waitFor((s) => s.includes('[exited 0]'), 30_000, 'the app to quit');
   });
 
   it('keeps keystroke-to-screen under 100 ms on a 1M-row result', async () => {
@@ -156,6 +157,6 @@ describe.skipIf(!hasTmux)('rtlake tui in a real terminal (tmux)', { retry: 2 }, 
     t.send(['m']);
     await t.waitFor((s) => s.includes('1,000 of >1,000 rows'), 10_000, 'fetch more');
     t.send(['C-q']);
-    await t.waitFor((s) => s.includes('[exited 0]'), 10_000, 'the app to quit');
+    await t.waitFor((s) => s.includes('[exited 0]'), 30_000, 'the app to quit');
   });
 });

@@ -83,6 +83,23 @@ describe('decodeFeedMessage', () => {
     });
   });
 
+  it('a missing required field costs that field, not the feed (an entity without id, a position without longitude)', () => {
+    // Written byte by byte: the proto's required fields stop protobufjs from encoding these.
+    const header = [0x0a, 0x05, 0x0a, 0x03, ...Buffer.from('2.0')]; // header { gtfs_realtime_version: "2.0" }
+    const position = [0x0d, 0x00, 0x00, 0x80, 0x3f]; // position { latitude: 1.0 } (float 1.0)
+    const vehicle = [0x12, position.length, ...position]; // vehicle { position }
+    const entity = [0x22, vehicle.length, ...vehicle]; // entity { vehicle }, no id
+    const bytes = Buffer.from([...header, 0x12, entity.length, ...entity]);
+    expect(() => plainDecode(bytes)).toThrow(/missing required/); // the strict library refuses it
+    expect(decodeFeedMessage(bytes)).toEqual({
+      feed: {
+        header: { gtfs_realtime_version: '2.0' },
+        entity: [{ vehicle: { position: { latitude: 1 } } }],
+      },
+      kinds: { entities: 1, vehicles: 1, tripUpdates: 0, alerts: 0 },
+    });
+  });
+
   it('keeps uint64 times as numbers and enums as names', () => {
     const bytes = encodeProtobuf({
       header: { gtfs_realtime_version: '2.0', incrementality: 'DIFFERENTIAL', timestamp: 4102444800 },
@@ -211,13 +228,27 @@ describe('prepareFeedFile', () => {
       gzip: true,
     });
     const pb = fixture('protobuf-agencies/g.pb');
-    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), join(dir, 'b.json'), pool);
+    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), join(dir, 'b'), pool);
     expect(decoded).toEqual({
       kind: 'decoded',
-      path: join(dir, 'b.json'),
-      kinds: { entities: 42, vehicles: 21, tripUpdates: 21, alerts: 0 },
+      files: {
+        kinds: { entities: 42, vehicles: 21, tripUpdates: 21, alerts: 0 },
+        vehicles: join(dir, 'b.vehicles.csv'),
+        feed: join(dir, 'b.json'),
+      },
     });
+    // The vehicles as flat CSV, one line each (their values: feeds-vehicle-formats.test.ts);
+    // the trip updates beside them as enhanced JSON.
+    expect(read(join(dir, 'b.vehicles.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(21);
     expect(JSON.parse(read(join(dir, 'b.json'), 'utf8'))).toEqual(decodeFeedMessage(pb).feed);
+    // A feed of vehicles only writes no JSON; one of neither writes nothing.
+    const vehiclesOnly = await prepareFeedFile(
+      write('e.pb', fixture('protobuf-agencies/bullrunner-vehicle-positions')),
+      join(dir, 'e'),
+      pool,
+    );
+    expect(vehiclesOnly).toMatchObject({ kind: 'decoded', files: { vehicles: join(dir, 'e.vehicles.csv') } });
+    expect(vehiclesOnly.kind === 'decoded' && vehiclesOnly.files.feed).toBe(undefined);
     expect(
       await prepareFeedFile(write('c.pb', pb.subarray(0, 9000)), join(dir, 'c.json'), pool),
     ).toMatchObject({

@@ -4,8 +4,8 @@ import type { SqlFileWithSlots } from '../../db/sqlFiles.js';
  * What the load stage needs to know about one GTFS-realtime table: the sql/ files that make its
  * load tables, read a batch of files into batch_rows, keep the batch's rows and count them. A new
  * table (trip_updates, alerts) is a new descriptor with its own files taking the same slots; the
- * stages stay as they are. A decoding step (protobuf to JSON) belongs before the read, in the
- * fetch stage, so that every file given to readBatch is JSON.
+ * stages stay as they are. A decoding step belongs before the read, in the fetch stage: protobuf
+ * feeds reach readBatch as their decoded vehicle rows (src/feeds/feedRows.ts), the rest as JSON.
  */
 export interface FeedTable {
   /** The table's folder in the lake. */
@@ -13,8 +13,10 @@ export interface FeedTable {
   sql: {
     /** The empty load tables (pings, run_pings, lake_existing). */
     schema: SqlFileWithSlots<never>;
-    /** load_keys and the view batch_rows over one batch's files. */
-    readBatch: SqlFileWithSlots<'day' | 'files' | 'keys' | 'max_object_size' | 'snake_files'>;
+    /** load_keys and the view batch_rows over one batch's JSON files and decoded vehicle rows. */
+    readBatch: SqlFileWithSlots<
+      'day' | 'decoded_files' | 'files' | 'keys' | 'max_object_size' | 'snake_files'
+    >;
     /** batch_kept: the batch's winners under the rule (ingest). */
     batchWinners: SqlFileWithSlots<'rule_window'>;
     /** batch_kept: every row (dedupe reports, the workbench). */

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DecoderPool } from '../../feeds/decoderPool.js';
 import { prepareFeedFile } from '../../feeds/prepareFeedFile.js';
+import type { DecodedFiles } from '../../feeds/writeDecodedFeed.js';
 import type { FetchCache } from '../../store/store.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
 import { jsonSpelling } from './jsonSpelling.js';
@@ -12,6 +13,8 @@ export interface ReadyFile {
   input: InputObject;
   path: string;
   bytes: number;
+  /** A protobuf feed: what its decoding wrote (`path` is then the fetched protobuf file). */
+  decoded?: DecodedFiles;
   /** JSON whose head shows snake_case field names only (jsonSpelling): read with the narrower schema. */
   snakeCase?: true;
 }
@@ -55,7 +58,8 @@ let decodedCounter = 0;
 
 /**
  * A fetched file as DuckDB reads it: JSON as it is; a protobuf feed (any name, gzip or not) decoded
- * on the pool into the run's work folder as enhanced JSON, read by the same statements; anything
+ * on the pool into the run's work folder (its vehicles as flat rows, its trip updates and alerts as
+ * enhanced JSON: src/feeds/writeDecodedFeed.ts); anything
  * else skipped with the decoder's reason (corrupt_gzip when a gzip name or header said it was gzip).
  */
 async function readable(
@@ -68,14 +72,15 @@ async function readable(
   claimedGzip = false,
 ): Promise<FetchOutcome> {
   const dir = join(cache.workDir, 'decoded');
-  const prepared = await prepareFeedFile(path, join(dir, `${++decodedCounter}.json`), decoder, head, () =>
+  const prepared = await prepareFeedFile(path, join(dir, String(++decodedCounter)), decoder, head, () =>
     mkdir(dir, { recursive: true, mode: 0o700 }),
   );
   if (prepared.kind === 'json') {
     const snake = jsonSpelling(prepared.head) === 'snake';
     return { kind: 'ready', file: { input, path, bytes, ...(snake ? { snakeCase: true as const } : {}) } };
   }
-  if (prepared.kind === 'decoded') return { kind: 'ready', file: { input, path: prepared.path, bytes } };
+  if (prepared.kind === 'decoded')
+    return { kind: 'ready', file: { input, path, bytes, decoded: prepared.files } };
   const skipped =
     claimedGzip && prepared.reason === 'not_a_feed'
       ? {

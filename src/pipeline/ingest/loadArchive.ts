@@ -153,7 +153,7 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
             nextFile: () => join(workDir, `kept-${++kept}.parquet`),
           },
     };
-    const decoder = new DecoderPool(options.decoderThreads ?? 1);
+    const decoder = new DecoderPool(options.decoderThreads);
     const streamed = await streamArchive(db, {
       decoder,
       sources: options.sources,

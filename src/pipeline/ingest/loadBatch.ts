@@ -6,9 +6,15 @@ import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '..
 import type { Day } from '../dayMode.js';
 import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
 import type { SkipReason, SkippedKey } from '../skipReasons.js';
+import type { EntityKinds } from '../../feeds/decodeProtobuf.js';
 import { judgeSelection, type FeedKind } from '../../feeds/feedKinds.js';
 import type { FeedTableName } from '../../feeds/feedLoadInfo.js';
-import { loadAlertBatch, loadTripUpdateBatch, type FeedBatchCounts } from '../../feeds/feedTables.js';
+import {
+  loadAlertBatch,
+  loadTripUpdateBatch,
+  noFeedRows,
+  type FeedBatchCounts,
+} from '../../feeds/feedTables.js';
 import type { FeedTable } from './feedTable.js';
 import type { ReadyFile } from './fetchInput.js';
 import { findGzipFault } from './findGzipFault.js';
@@ -45,6 +51,19 @@ export async function finishKeptRows(
     await runSqlFile(connection, table.sql.runPings, { files: sqlStringList(keptFiles) });
 }
 
+/** The tables a batch target builds (dedupe reports and the workbench: vehicle_positions). */
+function selectedFeeds(target: BatchTarget): readonly FeedKind[] {
+  return target.feeds ?? ['vehicle_positions'];
+}
+
+/** What a decoded protobuf feed that added no row is, from the decoder's counts (it has a header and an entity list). */
+function classifyDecoded(
+  kinds: EntityKinds,
+  feeds: readonly FeedKind[],
+): { reason: SkipReason; detail: string } | { entities: number } {
+  return judgeSelection(kinds, feeds) ?? { entities: kinds.entities };
+}
+
 /** What a file that added no row is, from the table's checkFiles statement. */
 function classifyQuietFile(
   row: Record<string, unknown> | undefined,
@@ -71,40 +90,58 @@ async function checkQuietFiles(
   files: ReadyFile[],
   target: BatchTarget,
 ): Promise<LoadInfo> {
-  const rows = await readSqlFile(connection, target.table.sql.checkFiles, {
-    files: sqlStringList(files.map((f) => f.path)),
-    max_object_size: sqlInteger(target.maxObjectSize),
-  });
+  const json = files.filter((f) => !f.decoded);
+  const rows =
+    json.length === 0
+      ? []
+      : await readSqlFile(connection, target.table.sql.checkFiles, {
+          files: sqlStringList(json.map((f) => f.path)),
+          max_object_size: sqlInteger(target.maxObjectSize),
+        });
   const byPath = new Map(rows.map((r) => [String(r.file_path), r]));
   const result = emptyLoadInfo();
   for (const file of files) {
-    const verdict = classifyQuietFile(byPath.get(file.path), target.feeds ?? ['vehicle_positions']);
+    const verdict = file.decoded
+      ? classifyDecoded(file.decoded.kinds, selectedFeeds(target))
+      : classifyQuietFile(byPath.get(file.path), selectedFeeds(target));
     if ('reason' in verdict) result.skipped.push({ key: file.input.uri, ...verdict });
     else addLoadInfo(result, { loaded: 1, otherEntities: verdict.entities });
   }
   return result;
 }
 
+/** The vehicle rows a file gives the table's read: a decoded protobuf's CSV, else the JSON file itself. */
+function vehicleRowsPath(file: ReadyFile): string | undefined {
+  return file.decoded ? file.decoded.vehicles : file.path;
+}
+
 /**
- * One streaming statement reads the batch (readBatch through batchWinners or batchEveryRow), then
- * every file is counted (batchCounts). Ingest keeps the batch's winners in a new Parquet file that
- * counts only once written; dedupe reports and the workbench append every row to pings. A file
- * holding several JSON documents is skipped, and the batch is read again without it: its rows may
- * have beaten other files' rows.
+ * The batch's vehicle_positions read, when --feed selects the table: one streaming statement reads
+ * the batch (readBatch through batchWinners or batchEveryRow: the JSON files, and the decoded
+ * protobuf feeds' vehicle rows), then every file is counted (batchCounts). Ingest keeps the
+ * batch's winners in a new Parquet file that counts only once written; dedupe reports and the
+ * workbench append every row to pings. Returns the per-file counts, or the keys of files holding
+ * several JSON documents (then nothing was kept).
  */
-async function runBatch(
+async function readVehicles(
   connection: DuckDBConnection,
   files: ReadyFile[],
   target: BatchTarget,
-): Promise<LoadInfo> {
-  if (files.length === 0) return emptyLoadInfo();
+): Promise<{ perFile: Record<string, unknown>[]; keptFile?: string } | { several: Set<string> }> {
+  const read = files.filter((f) => vehicleRowsPath(f) !== undefined);
+  if (read.length === 0 || !selectedFeeds(target).includes('vehicle_positions')) return { perFile: [] };
   const { sql } = target.table;
-  // Snake_case JSON is read with the snake_case schema alone; the rest with both spellings.
-  const list = (part: ReadyFile[]) => sqlStringList([...part.map((f) => f.path), target.emptyFile]);
+  // Snake_case JSON is read with the snake_case schema alone; the rest with both spellings; the
+  // decoded protobuf feeds' vehicle rows as CSV. Each list ends with the run's empty file.
+  const list = (part: ReadyFile[], paths: string[] = []) =>
+    sqlStringList([...part.map((f) => f.path), ...paths, target.emptyFile]);
+  const json = read.filter((f) => !f.decoded);
+  const decoded = read.flatMap((f) => (f.decoded?.vehicles ? [f.decoded.vehicles] : []));
   await runSqlFile(connection, sql.readBatch, {
-    snake_files: list(files.filter((f) => f.snakeCase)),
-    files: list(files.filter((f) => !f.snakeCase)),
-    keys: sqlStringRows(files.map((f) => [f.path, f.input.key])),
+    snake_files: list(json.filter((f) => f.snakeCase)),
+    files: list(json.filter((f) => !f.snakeCase)),
+    decoded_files: list([], decoded),
+    keys: sqlStringRows(read.map((f) => [vehicleRowsPath(f)!, f.input.key])),
     max_object_size: sqlInteger(target.maxObjectSize),
     day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
   });
@@ -115,7 +152,30 @@ async function runBatch(
     });
   const perFile = await readSqlFile(connection, sql.batchCounts);
   const several = new Set(perFile.filter((r) => Number(r.documents) > 1).map((r) => String(r.source_key)));
-  if (several.size > 0) {
+  if (several.size > 0) return { several };
+  if (target.keep === 'all') {
+    await runSqlFile(connection, sql.appendBatch);
+    return { perFile };
+  }
+  const keptFile = target.keep.nextFile();
+  await runSqlFile(connection, sql.keepBatchWinners, { kept_file: sqlString(keptFile) });
+  return { perFile, keptFile };
+}
+
+/**
+ * Reads a batch into each selected table (readVehicles, then loadFeedTables) and accounts for
+ * every file. A file holding several JSON documents is skipped, and the batch is read again
+ * without it: its rows may have beaten other files' rows.
+ */
+async function runBatch(
+  connection: DuckDBConnection,
+  files: ReadyFile[],
+  target: BatchTarget,
+): Promise<LoadInfo> {
+  if (files.length === 0) return emptyLoadInfo();
+  const vehicles = await readVehicles(connection, files, target);
+  if ('several' in vehicles) {
+    const { several } = vehicles;
     const rest = await runBatch(
       connection,
       files.filter((f) => !several.has(f.input.key)),
@@ -124,12 +184,7 @@ async function runBatch(
     for (const f of files) if (several.has(f.input.key)) rest.skipped.push(severalDocuments(f));
     return rest;
   }
-  let keptFile: string | undefined;
-  if (target.keep === 'all') await runSqlFile(connection, sql.appendBatch);
-  else {
-    keptFile = target.keep.nextFile();
-    await runSqlFile(connection, sql.keepBatchWinners, { kept_file: sqlString(keptFile) });
-  }
+  const { perFile, keptFile } = vehicles;
   const feeds = await loadFeedTables(connection, files, target);
   const result = await accountFor(
     connection,
@@ -161,20 +216,30 @@ async function loadFeedTables(
   const infos: LoadInfo['feeds'] = {};
   const keysWithRows = new Set<string>();
   if (target.keep === 'all') return { infos, keysWithRows };
+  // A decoded protobuf feed is read here only when it has trip updates or alerts (its JSON).
+  const read = files.flatMap((f) =>
+    !f.decoded
+      ? [{ path: f.path, sourceKey: f.input.key }]
+      : f.decoded.feed
+        ? [{ path: f.decoded.feed, sourceKey: f.input.key }]
+        : [],
+  );
   for (const table of ['trip_updates', 'alerts'] as const) {
     if (!target.feeds?.includes(table)) continue;
-    const keptFile = target.keep.nextFile();
-    const counts: FeedBatchCounts = await feedLoaders[table](
-      connection,
-      files.map((f) => ({ path: f.path, sourceKey: f.input.key })),
-      { maxObjectSize: target.maxObjectSize, day: target.keep.day ?? null, keptFile },
-    );
+    const keptFile = read.length > 0 ? target.keep.nextFile() : undefined;
+    const counts: FeedBatchCounts = keptFile
+      ? await feedLoaders[table](connection, read, {
+          maxObjectSize: target.maxObjectSize,
+          day: target.keep.day ?? null,
+          keptFile,
+        })
+      : noFeedRows(table);
     for (const [key, n] of counts.rowsByKey) if (n > 0) keysWithRows.add(key);
     infos[table] = {
       rows: counts.rows,
       rejected: counts.rejected,
       outsideDay: counts.outsideDay,
-      keptFiles: [keptFile],
+      keptFiles: keptFile ? [keptFile] : [],
     };
   }
   return { infos, keysWithRows };
@@ -221,10 +286,9 @@ async function accountFor(
 
 /** A skip entry for a file DuckDB refused, in the user's terms (the key, not the cache path). */
 async function describeReadFailure(file: ReadyFile, err: unknown): Promise<SkippedKey> {
-  const detail = oneLine(err)
-    .replace(/^[A-Za-z ]+Error: /, '')
-    .replaceAll(` in file "${file.path}"`, '')
-    .replaceAll(file.path, file.input.key);
+  let detail = oneLine(err).replace(/^[A-Za-z ]+Error: /, '');
+  for (const path of [file.path, file.decoded?.vehicles, file.decoded?.feed])
+    if (path) detail = detail.replaceAll(` in file "${path}"`, '').replaceAll(path, file.input.key);
   // The loader names a file .gz exactly when its bytes are gzip (see fetchInput).
   const gzipFault = file.path.endsWith('.gz') ? await findGzipFault(file.path) : null;
   return gzipFault
