@@ -48,7 +48,10 @@ export async function prepareFeedFile(
 ): Promise<PreparedFeed> {
   const start = head && head.length >= 2 ? head : await readStart(path, 1024);
   const gzip = isGzip(start);
-  const content = gzip ? await gzipContentHead(path) : start;
+  // A gzip head of a kilobyte or more that the caller already holds (the store read it) saves
+  // reading the file again; a shorter one may not show the field names (jsonSpelling).
+  const given = gzip && head && head.length >= 1024 ? inflatedHead(head.subarray(0, 1024)) : undefined;
+  const content = gzip ? (given?.length ? given : await gzipContentHead(path)) : start;
   if (gzip && content.length === 0) {
     return { kind: 'skipped', reason: 'corrupt_gzip', detail: 'gzip data is corrupt from its first block' };
   }

@@ -29,7 +29,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
-async function readHead(path: string, length = 64): Promise<Buffer> {
+// A kilobyte: enough for the fetch stage to sniff a gzip file's content without opening it again.
+async function readHead(path: string, length = 1024): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(length);

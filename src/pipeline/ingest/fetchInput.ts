@@ -127,7 +127,7 @@ export async function fetchInput(
     read.bytes,
     cache,
     decoder,
-    verdict.gzip ? undefined : read.head,
+    read.head,
     verdict.claimedGzip,
   );
 }
