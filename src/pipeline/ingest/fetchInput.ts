@@ -121,13 +121,5 @@ export async function fetchInput(
   const verdict = classifyHead(read.head, read.claimsGzip, read.bytes);
   if ('reason' in verdict) return skip(verdict.reason, verdict.detail);
   const path = await read.keep(verdict.gzip);
-  return readable(
-    input,
-    path,
-    read.bytes,
-    cache,
-    decoder,
-    read.head,
-    verdict.claimedGzip,
-  );
+  return readable(input, path, read.bytes, cache, decoder, read.head, verdict.claimedGzip);
 }
