@@ -86,9 +86,10 @@ export interface LoadedRun {
 
 /**
  * DuckDB's share of memory by default; beyond it work spills to the run's private work folder. On a
- * 30,000-file day the whole process peaked at 780–905 MB (folder) and 923–1,001 MB (S3) with it:
- * DuckDB's JSON and Parquet buffers, Node and the SDK come on top. One batch (2,000 files) is in
- * DuckDB at a time; the batches' winners wait on disk.
+ * 30,000-file day the whole process peaked at 852 MB (folder) and 382 MB (S3) with it (issue 15,
+ * session 4, one loaded run; 1,077-1,088 MB before fetching was bounded to a batch ahead): DuckDB's
+ * JSON and Parquet buffers, Node and the SDK come on top. One batch (2,000 files) is in DuckDB at a
+ * time, at most one more is fetched; the batches' winners wait on disk.
  */
 export const defaultMemoryLimit = '448MB';
 
