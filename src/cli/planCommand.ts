@@ -1,11 +1,13 @@
 import { Option, type Command } from 'commander';
 import { NoInputError } from '../errors.js';
+import { defaultFeedGlob, feedKinds, parseFeedSelection } from '../feeds/feedKinds.js';
 import { parseLocation } from '../location.js';
 import { daySources, formatDay } from '../pipeline/dayMode.js';
 import { listInputs } from '../pipeline/ingest/listInputs.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import { parseLocations, required, resolveConfig } from './config.js';
 import {
+  addFeedFlag,
   addJsonFlag,
   addS3Flags,
   addWindowFlags,
@@ -37,7 +39,15 @@ export interface PlannedJob {
 type PlanFlags = S3Flags &
   WindowFlags &
   JsonFlag &
-  GlobalFlags & { source?: string[]; from?: string; to?: string; out: string; glob: string; count?: boolean };
+  GlobalFlags & {
+    source?: string[];
+    from?: string;
+    to?: string;
+    out: string;
+    glob: string;
+    count?: boolean;
+    feed?: string[];
+  };
 
 export function registerPlan(program: Command, io: Io): void {
   const cmd = program
@@ -52,9 +62,19 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--glob <pattern>', 'file-name pattern', defaults.glob)
     .option('--count', 'list each day to size it (keys and bytes per job)');
   addWindowFlags(cmd);
+  addFeedFlag(cmd);
   addS3Flags(cmd);
   addJsonFlag(cmd, 'print the jobs as JSON');
   cmd.action(async (flags: PlanFlags) => {
+    // The tables the jobs build, passed on to each; the default glob (and --count) follows them.
+    const feeds = parseFeedSelection(flags.feed ?? []);
+    const feedArgs =
+      flags.feed === undefined
+        ? []
+        : feeds.length === feedKinds.length
+          ? ['--feed', 'all']
+          : feeds.flatMap((f) => ['--feed', f]);
+    const glob = cmd.getOptionValueSource('glob') === 'default' ? defaultFeedGlob(feeds) : flags.glob;
     const sources = parseLocations(flags.source, '--source');
     const days = resolveDays(flags)!;
     const config = resolveConfig(flags);
@@ -73,7 +93,9 @@ export function registerPlan(program: Command, io: Io): void {
       ];
       if (flags.layout !== defaults.layout) args.push('--layout', flags.layout);
       if (flags.window !== defaults.windowMinutes) args.push('--window', String(flags.window));
-      if (flags.glob !== defaults.glob) args.push('--glob', flags.glob);
+      args.push(...feedArgs);
+      if (cmd.getOptionValueSource('glob') !== 'default' && flags.glob !== defaults.glob)
+        args.push('--glob', flags.glob);
       const job: PlannedJob = {
         index,
         date: formatDay(day),
@@ -82,7 +104,7 @@ export function registerPlan(program: Command, io: Io): void {
       };
       if (flags.count) {
         try {
-          const listing = await listInputs(stores, flags.glob, {
+          const listing = await listInputs(stores, glob, {
             reporter: silentReporter,
             day: daySources(stores, day, flags.layout, flags.window * 60),
           });

@@ -37,7 +37,7 @@ export const sqlFiles = {
   'lake/06_rows_already_in_lake': [],
   'lake/07_partition_files': ['staging'],
   'lake/vehicle_positions': ['files', 'view'],
-  // lake, trip_updates and alerts (src/feeds/feedLake.ts): the same merge and write, per table
+  // lake, trip_updates and alerts (their LakeTable descriptors in src/feeds/feedTables.ts): the same merge and write stages as vehicle_positions, each table's files in the same slots
   'lake/08_feed_tables': [],
   'lake/09_feed_table_files': ['files', 'like', 'view'],
   'lake/10_trip_updates_touched': [],

@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readSqlFile, runSqlFile } from '../db/runSqlFile.js';
 import { sqlDate, sqlIdent, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../db/sqlText.js';
+import type { LakeTable } from '../pipeline/ingest/feedTable.js';
+import type { FeedTableName } from './feedLoadInfo.js';
 import { alertRuleSlots, tripUpdateRuleSlots } from './feedRules.js';
 
 /** A local file of the batch: the path DuckDB reads and the key it came from (lineage). */
@@ -140,3 +142,41 @@ export async function mergeTripUpdates(connection: DuckDBConnection): Promise<vo
 export async function mergeAlerts(connection: DuckDBConnection): Promise<void> {
   await runSqlFile(connection, 'lake/15_alerts_kept', alertRuleSlots('lake'));
 }
+
+/** The lake stages' view of trip_updates and alerts (src/pipeline/ingest/mergeLake.ts, writePartitions.ts). */
+function feedLake(
+  name: FeedTableName,
+  sql: LakeTable['sql'],
+  keep: (connection: DuckDBConnection) => Promise<void>,
+): LakeTable {
+  return {
+    name,
+    sql,
+    pointRun: (connection, files) => pointFeedView(connection, `${name}_run`, files),
+    pointExisting: (connection, files) => pointFeedView(connection, `${name}_existing`, files),
+    keep,
+    rowsAlreadyInLake: (_connection, changes) =>
+      Promise.resolve(changes.reduce((n, c) => Math.max(n, Number(c.rows_already_in_lake)), 0)),
+  };
+}
+
+export const feedLakeTables: Record<FeedTableName, LakeTable> = {
+  trip_updates: feedLake(
+    'trip_updates',
+    {
+      touched: 'lake/10_trip_updates_touched',
+      changes: 'lake/12_trip_updates_partition_changes',
+      write: 'lake/13_trip_updates_partition_files',
+    },
+    mergeTripUpdates,
+  ),
+  alerts: feedLake(
+    'alerts',
+    {
+      touched: 'lake/14_alerts_touched',
+      changes: 'lake/16_alerts_partition_changes',
+      write: 'lake/17_alerts_partition_files',
+    },
+    mergeAlerts,
+  ),
+};

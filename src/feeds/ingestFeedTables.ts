@@ -1,10 +1,50 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { mergeLake, type MergeInfo } from '../pipeline/ingest/mergeLake.js';
+import { writePartitions } from '../pipeline/ingest/writePartitions.js';
+import { silentReporter } from '../pipeline/reporter.js';
 import type { Store } from '../store/store.js';
-import { mergeFeedTable, writeFeedPartitions, type FeedMergeInfo } from './feedLake.js';
 import type { FeedKind } from './feedKinds.js';
 import type { FeedInfos, FeedTableName } from './feedLoadInfo.js';
+import { feedLakeTables } from './feedTables.js';
 
-export type FeedMerges = Partial<Record<FeedTableName, FeedMergeInfo>>;
+export type FeedMerges = Partial<Record<FeedTableName, MergeInfo>>;
+
+interface FeedLakeOptions {
+  out: Store;
+  workDir: string;
+  replace: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * One feed table's merge and write, through vehicle_positions' own stages (mergeLake,
+ * writePartitions) with the table's descriptor: the run's kept rows (`keptFiles`) merged with the
+ * touched partitions and the changed ones published. Silent, and without a second probe of the
+ * store's conditional writes (vehicle_positions' write makes it), as before they shared the stages.
+ */
+export async function mergeFeedTable(
+  connection: DuckDBConnection,
+  table: FeedTableName,
+  keptFiles: readonly string[],
+  options: FeedLakeOptions,
+): Promise<MergeInfo> {
+  const lake = feedLakeTables[table];
+  const merged = await mergeLake(connection, lake, {
+    out: options.out,
+    workDir: options.workDir,
+    reporter: silentReporter,
+    replace: options.replace,
+    runFiles: keptFiles,
+  });
+  await writePartitions(connection, lake, merged, {
+    out: options.out,
+    workDir: options.workDir,
+    reporter: silentReporter,
+    probeConditionalWrites: false,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return merged;
+}
 
 /**
  * The merge and write stages for trip_updates and alerts, after vehicle_positions': each table
@@ -13,15 +53,13 @@ export type FeedMerges = Partial<Record<FeedTableName, FeedMergeInfo>>;
 export async function ingestFeedTables(
   connection: DuckDBConnection,
   feeds: FeedInfos,
-  options: { out: Store; workDir: string; replace: boolean; signal?: AbortSignal },
+  options: FeedLakeOptions,
 ): Promise<FeedMerges> {
   const merges: FeedMerges = {};
   for (const table of ['trip_updates', 'alerts'] as const) {
     const info = feeds[table];
     if (!info) continue;
-    const merged = await mergeFeedTable(connection, table, info.keptFiles, options);
-    await writeFeedPartitions(connection, table, merged, options);
-    merges[table] = merged;
+    merges[table] = await mergeFeedTable(connection, table, info.keptFiles, options);
   }
   return merges;
 }

@@ -2,6 +2,7 @@ import { InterruptedError, PartialFailureError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { formatDay } from './dayMode.js';
 import { loadArchive, type LoadOptions, type LoadSummary } from './ingest/loadArchive.js';
+import { vehiclePositionsLake } from './ingest/feedTable.js';
 import { mergeLake, type MergeInfo } from './ingest/mergeLake.js';
 import { writePartitions, type PartitionResult, type WriteInfo } from './ingest/writePartitions.js';
 import { feedTableSummaries, ingestFeedTables, type FeedTableSummary } from '../feeds/ingestFeedTables.js';
@@ -58,14 +59,14 @@ async function ingestOnce(options: IngestOptions): Promise<IngestSummary> {
       let merged: MergeInfo = { partitions: [], rowsAlreadyInLake: 0 };
       let written: WriteInfo = { partitions: [] };
       if (feeds.includes('vehicle_positions')) {
-        merged = await mergeLake(connection, {
+        const lake = vehiclePositionsLake(options.rule);
+        merged = await mergeLake(connection, lake, {
           out,
-          rule: options.rule,
           workDir: run.workDir,
           reporter,
           replace: options.day !== undefined,
         });
-        written = await writePartitions(connection, merged, {
+        written = await writePartitions(connection, lake, merged, {
           out,
           workDir: run.workDir,
           reporter,

@@ -97,7 +97,7 @@ export async function ingestFeedTables(
 ): Promise<Record<string, 'written' | 'unchanged'>> {
   const { LocalStore } = await import('../../src/store/localStore.js');
   const { RetryTally } = await import('../../src/retry.js');
-  const { mergeFeedTable, writeFeedPartitions } = await import('../../src/feeds/feedLake.js');
+  const { mergeFeedTable } = await import('../../src/feeds/ingestFeedTables.js');
   const dir = mkdtempSync(join(tmpdir(), 'rtlake-feeds-run-'));
   const ready: FeedFile[] = [];
   let n = 0;
@@ -125,7 +125,6 @@ export async function ingestFeedTables(
       ['alerts', al],
     ] as const) {
       const merged = await mergeFeedTable(c, table, [file], { out, workDir: dir, replace: false });
-      await writeFeedPartitions(c, table, merged, { out, workDir: dir });
       for (const p of merged.partitions) statuses[p.rel] = p.changed ? 'written' : 'unchanged';
     }
     return statuses;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,55 @@ describe('day mode (--date, --from/--to) and plan', () => {
       '--out',
       's3://lake/gtfs',
     ]);
+  });
+
+  it('plan --feed: the jobs build the tables asked for, and --count lists their files', async () => {
+    const plan = (extra: string[]) =>
+      runCli([
+        'plan',
+        '--source',
+        sample,
+        '--from',
+        '2022-05-08',
+        '--to',
+        '2022-05-08',
+        '--window',
+        '0',
+        '--count',
+        '--json',
+        ...extra,
+      ]);
+    type Jobs = { jobs: { args: string[]; keys: number }[] };
+    // The sample's one TripUpdates snapshot of 2022-05-08 (src/demo/sample/2022/05/08/): no vehicles that day.
+    const vehicles = await plan([]);
+    expect(vehicles.code, vehicles.stderr).toBe(0);
+    expect(json<Jobs>(vehicles).jobs[0]!.keys).toBe(0);
+    const r = await plan(['--feed', 'trip_updates', '--out', 'LAKE']);
+    expect(r.code, r.stderr).toBe(0);
+    const [job] = json<Jobs>(r).jobs;
+    expect(job!.keys).toBe(1);
+    expect(job!.args).toEqual([
+      'ingest',
+      '--source',
+      sample,
+      '--date',
+      '2022-05-08',
+      '--out',
+      'LAKE',
+      '--window',
+      '0',
+      '--feed',
+      'trip_updates',
+    ]);
+    expect(json<Jobs>(await plan(['--feed', 'all'])).jobs[0]!.args.slice(-2)).toEqual(['--feed', 'all']);
+    // The job, run as planned, builds that day's trip_updates partition.
+    const lake = mkdtempSync(join(tmpdir(), 'rtlake-plan-feed-'));
+    const run = await runCli([...job!.args.map((a) => (a === 'LAKE' ? lake : a)), '--quiet', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json<any>(run).tables.trip_updates.partitions.map((p: any) => p.partition)).toEqual([
+      'year=2022/month=5/day=8',
+    ]);
+    expect(readdirSync(lake)).toEqual(['trip_updates']);
   });
 
   it('rejects a bad date with a one-line usage error', async () => {

@@ -1,19 +1,19 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { OutputError, RtlakeError, oneLine } from '../../errors.js';
-import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
-import { sqlString, sqlStringList } from '../../db/sqlText.js';
+import { readSqlFile } from '../../db/runSqlFile.js';
+import { sqlString } from '../../db/sqlText.js';
 import type { Store } from '../../store/store.js';
-import { ruleWindow, type DedupeRule } from '../dedupeRule.js';
-import { partitionFile, partitionPath } from '../lakeLayout.js';
+import { partitionFile } from '../lakeLayout.js';
 import type { Reporter } from '../reporter.js';
+import type { LakeTable } from './feedTable.js';
 
 /** One touched day partition after the merge: its rows before and after, and the version read. */
 export interface PartitionChange {
   year: number;
   month: number;
   day: number;
-  /** vehicle_positions/year=Y/month=M/day=D */
+  /** <table>/year=Y/month=M/day=D */
   rel: string;
   rows: number;
   rowsBefore: number;
@@ -24,46 +24,55 @@ export interface PartitionChange {
 
 export interface MergeInfo {
   partitions: PartitionChange[];
-  /** This run's pings that were already in the lake (same source_key and entity_index). */
+  /** This run's rows that were already in the lake (vehicle_positions: same source_key and entity_index). */
   rowsAlreadyInLake: number;
 }
 
 export interface MergeOptions {
   out: Store;
-  rule: DedupeRule;
   workDir: string;
   reporter: Reporter;
   /** Day mode: the day's partition is replaced, not merged with what it held. */
   replace: boolean;
+  /** This run's kept rows (the batches' Parquet files), for a table whose load did not point them. */
+  runFiles?: readonly string[];
+}
+
+/** <table>/year=Y/month=M/day=D (no zero padding, as Athena's projection expects). */
+export function tablePartitionPath(table: string, year: number, month: number, day: number): string {
+  return `${table}/year=${year}/month=${month}/day=${day}`;
 }
 
 /**
- * Merges this run's pings (run_pings) with the lake's rows, day partition by day partition (UTC day
- * of the ping's own timestamp), under the dedupe rule: each touched partition is read back (a local
- * copy), and the kept rows of every partition are decided (lake_kept, partition_changes).
+ * Merges this run's rows of one table with the lake's rows, day partition by day partition, under
+ * the table's rule: each touched partition is read back (a local copy, checked readable), and the
+ * kept rows of every partition are decided (LakeTable.keep, then its changes statement).
  */
-export async function mergeLake(connection: DuckDBConnection, options: MergeOptions): Promise<MergeInfo> {
-  const touched = await readSqlFile(connection, 'lake/01_touched_partitions');
+export async function mergeLake(
+  connection: DuckDBConnection,
+  table: LakeTable,
+  options: MergeOptions,
+): Promise<MergeInfo> {
+  if (table.pointRun) await table.pointRun(connection, options.runFiles ?? []);
+  const touched = await readSqlFile(connection, table.sql.touched);
   options.reporter.stage('merging partitions', touched.length);
   const versions = new Map<string, string | null>();
   const merged: string[] = [];
   for (const [n, t] of touched.entries()) {
-    const rel = partitionPath(Number(t.year), Number(t.month), Number(t.day));
+    const rel = tablePartitionPath(table.name, Number(t.year), Number(t.month), Number(t.day));
     const copy = await options.out.copyToFile(
       `${rel}/${partitionFile}`,
-      join(options.workDir, `existing-${n + 1}.parquet`),
+      join(options.workDir, `${table.name}-existing-${n + 1}.parquet`),
     );
     versions.set(rel, copy?.version || null);
     if (copy && !options.replace) merged.push(await checkPartition(connection, copy.path, options.out, rel));
   }
-  if (merged.length > 0)
-    await runSqlFile(connection, 'lake/03_lake_existing', { files: sqlStringList(merged) });
-  await runSqlFile(connection, 'lake/04_lake_kept', { rule_window: ruleWindow(options.rule, 'merge_rank') });
-  const changes = await readSqlFile(connection, 'lake/05_partition_changes');
-  const already = await readSqlFile(connection, 'lake/06_rows_already_in_lake');
+  await table.pointExisting(connection, merged);
+  await table.keep(connection);
+  const changes = await readSqlFile(connection, table.sql.changes);
   return {
     partitions: changes.map((c) => {
-      const rel = partitionPath(Number(c.year), Number(c.month), Number(c.day));
+      const rel = tablePartitionPath(table.name, Number(c.year), Number(c.month), Number(c.day));
       return {
         year: Number(c.year),
         month: Number(c.month),
@@ -75,7 +84,7 @@ export async function mergeLake(connection: DuckDBConnection, options: MergeOpti
         version: versions.get(rel) ?? null,
       };
     }),
-    rowsAlreadyInLake: Number(already[0]?.rows ?? 0),
+    rowsAlreadyInLake: await table.rowsAlreadyInLake(connection, changes),
   };
 }
 

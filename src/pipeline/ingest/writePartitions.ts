@@ -7,6 +7,7 @@ import { sqlString } from '../../db/sqlText.js';
 import type { Store } from '../../store/store.js';
 import { partitionFile } from '../lakeLayout.js';
 import type { Reporter } from '../reporter.js';
+import type { LakeTable } from './feedTable.js';
 import type { MergeInfo, PartitionChange } from './mergeLake.js';
 
 export interface PartitionResult {
@@ -26,14 +27,22 @@ export interface WriteInfo {
 }
 
 /**
- * Writes each changed partition as one new Parquet file and publishes it over the old one in one
+ * Writes each changed partition of the table as one new Parquet file and publishes it over the old one in one
  * step (rename in a folder; one PUT on S3, guarded by If-Match / If-None-Match). A partition whose
  * rows would not change is left untouched.
  */
 export async function writePartitions(
   connection: DuckDBConnection,
+  table: LakeTable,
   merge: MergeInfo,
-  options: { out: Store; workDir: string; reporter: Reporter; signal?: AbortSignal },
+  options: {
+    out: Store;
+    workDir: string;
+    reporter: Reporter;
+    signal?: AbortSignal;
+    /** Whether to probe the store for conditional writes and warn when it ignores them (once a run). */
+    probeConditionalWrites?: boolean;
+  },
 ): Promise<WriteInfo> {
   const { out, reporter } = options;
   const changed = merge.partitions.filter((p) => p.changed);
@@ -42,8 +51,8 @@ export async function writePartitions(
     if (changed.length > 0) {
       reporter.stage('writing parquet');
       await mkdir(staging, { recursive: true, mode: 0o700 });
-      await runSqlFile(connection, 'lake/07_partition_files', { staging: sqlString(staging) });
-      if (!(await out.honoursConditionalWrites())) {
+      await runSqlFile(connection, table.sql.write, { staging: sqlString(staging) });
+      if (options.probeConditionalWrites !== false && !(await out.honoursConditionalWrites())) {
         reporter.warn(
           `the S3 store ignores conditional writes (If-Match / If-None-Match), so a concurrent run writing the same partitions could overwrite this one's rows; run one writer per partition at a time`,
         );
