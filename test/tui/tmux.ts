@@ -1,5 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** tmux drives the real binary in a real pseudo-terminal (node-pty cannot be built here). */
 export const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -11,7 +14,7 @@ let counter = 0;
  * user, so sessions would inherit another run's environment, and show-buffer would read another
  * run's copy.
  */
-const socket = `rtlake-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+const socket = join(tmpdir(), `rtlake-tmux-${process.pid}-${randomBytes(4).toString('hex')}`);
 
 /**
  * tmux decides from the locale whether the terminal speaks UTF-8; CI may run with no LANG at all,
@@ -24,40 +27,41 @@ const env = {
   TERM: process.env.TERM || 'xterm-256color',
 };
 
-/** Runs tmux on this process's own server. */
+/** Runs tmux on this file's own server. */
 export function tmux(args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env });
+  return execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env });
 }
 
-/** Ends this process's tmux server and every session left on it. */
+/** Runs tmux on this file's own server, ignoring a failure (what it ends may be gone already). */
+function tmuxQuietly(args: string[]): void {
+  spawnSync('tmux', ['-S', socket, ...args], { stdio: 'ignore', env });
+}
+
+/** Ends this file's tmux server and every session left on it. */
 export function killTmuxServer(): void {
-  spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore', env });
+  tmuxQuietly(['kill-server']);
+  // tmux leaves its socket file behind when killed.
+  rmSync(socket, { force: true });
 }
 
 export class TmuxSession {
   readonly name = `rtlake-test-${process.pid}-${++counter}`;
 
   constructor(command: string, options: { width?: number; height?: number; cwd?: string } = {}) {
-    execFileSync(
-      'tmux',
-      [
-        '-L',
-        socket,
-        '-u',
-        'new-session',
-        '-d',
-        '-s',
-        this.name,
-        '-x',
-        String(options.width ?? 120),
-        '-y',
-        String(options.height ?? 40),
-        ...(options.cwd ? ['-c', options.cwd] : []),
-        // Keep the pane after the app exits so the test can read what it left.
-        `${command}; echo "[exited $?]"; sleep 30`,
-      ],
-      { env },
-    );
+    tmux([
+      '-u',
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(options.width ?? 120),
+      '-y',
+      String(options.height ?? 40),
+      ...(options.cwd ? ['-c', options.cwd] : []),
+      // Keep the pane after the app exits so the test can read what it left.
+      `${command}; echo "[exited $?]"; sleep 30`,
+    ]);
   }
 
   /** Keys in tmux send-keys notation ('F5', 'C-c', 'Tab') or literal text with literal=true. */
@@ -86,6 +90,6 @@ export class TmuxSession {
   }
 
   kill(): void {
-    spawnSync('tmux', ['-L', socket, 'kill-session', '-t', this.name], { stdio: 'ignore', env });
+    tmuxQuietly(['kill-session', '-t', this.name]);
   }
 }
