@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { progressReporter } from '../../src/cli/progress.js';
 import { binPath, repoRoot, runCli } from '../helpers/runCli.js';
-import { hasTmux, TmuxSession } from '../tui/tmux.js';
+import { hasTmux, killTmuxServer, TmuxSession } from '../tui/tmux.js';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `rtlake-progress-${name}-`));
 const sample = join(repoRoot, 'src/demo/sample');
@@ -142,6 +142,7 @@ describe('progress on a terminal', () => {
         expect(screen).toContain('[exited 0]');
       } finally {
         session.kill();
+        killTmuxServer();
       }
     },
   );
