@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import {
   copyFile,
   mkdir,
@@ -20,24 +21,36 @@ const globChars = /[*?[\]{}]/;
 const compressedName = /\.(gz|gzip|zst|zstd)$/i;
 let linkCounter = 0;
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+// A folder archive is walked, stat'ed and its heads read with synchronous calls: ~5 µs each, where
+// a promise per call costs ~70 µs (1,500 files: 7 ms of stat and 12 ms of heads instead of 100 and
+// 260 ms, during which DuckDB had nothing to read yet). A listing has nothing else to wait for.
+function walk(dir: string, out: string[]): void {
+  const entries = readdirSync(dir, { withFileTypes: true });
   for (const entry of entries) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(full, out);
+    if (entry.isDirectory()) walk(full, out);
     else if (entry.isFile() || entry.isSymbolicLink()) out.push(full);
   }
 }
 
+/** The file's size, or undefined when it is not there (a dangling link). */
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
 // A kilobyte: enough for the fetch stage to sniff a gzip file's content without opening it again.
-async function readHead(path: string, length = 1024): Promise<Buffer> {
-  const handle = await open(path, 'r');
+function readHead(path: string, length = 1024): Buffer {
+  const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    const bytesRead = readSync(fd, buffer, 0, length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -86,13 +99,13 @@ export class LocalStore implements Store {
     const info = await stat(base).catch(() => null);
     if (info === null) return [];
     const files: string[] = [];
-    if (info.isDirectory()) await walk(base, files);
+    if (info.isDirectory()) walk(base, files);
     else files.push(base);
     const folder = info.isDirectory() || options.under !== undefined;
     const root = this.root ?? (folder ? this.path : join(this.path, '..'));
     const objects: StoredObject[] = [];
     for (const file of files.sort()) {
-      const size = (await stat(file).catch(() => null))?.size;
+      const size = sizeOf(file);
       if (size === undefined) continue; // a dangling link: not a file
       const rel = folder ? relative(this.path, file).split(sep).join('/') : basename(file);
       const key = folder || this.root ? relative(root, file).split(sep).join('/') : basename(file);
@@ -107,7 +120,7 @@ export class LocalStore implements Store {
     const path = object.uri;
     let head: Buffer;
     try {
-      head = await readHead(path);
+      head = readHead(path);
     } catch (err) {
       return { kind: 'failed', error: `cannot read: ${oneLine(err)}` };
     }
