@@ -17,18 +17,25 @@
 -- Protobuf feeds are not read as JSON: the decoder (src/feeds/feedRows.ts) wrote each one's
 -- vehicles as flat CSV, one line per vehicle entity with the same leaves as text and the vehicle
 -- count on its first line, {{decoded_files}}, read in one read_csv with the columns pinned and
--- cast by the same expressions as the JSON's (it ends with the same empty file).
+-- cast by the same expressions as the JSON's (it ends with the same empty file). One CSV holds a
+-- run of feeds, told apart by its part column (a JSON file is part 0 of itself); the lines of a
+-- feed of another batch find no key in load_keys and are left out by the join.
 -- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
--- Makes: load_keys (each file's path, source key and file_rank, its rank by source key within the
--- batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
+-- Makes: load_keys (each file's path, part, source key and file_rank, its rank by source key within
+-- the batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
 CREATE OR REPLACE TEMP TABLE load_keys AS
-SELECT file_path, source_key, row_number() OVER (ORDER BY source_key, file_path)::INTEGER AS file_rank
-FROM (VALUES {{keys}}) AS k(file_path, source_key);
+SELECT
+  file_path,
+  CAST(part AS INTEGER) AS part,
+  source_key,
+  row_number() OVER (ORDER BY source_key, file_path, CAST(part AS INTEGER))::INTEGER AS file_rank
+FROM (VALUES {{keys}}) AS k(file_path, part, source_key);
 
 CREATE OR REPLACE TEMP VIEW batch_rows AS
 WITH snake_documents AS (
   SELECT
     filename AS file_path,
+    0 AS part,
     header."timestamp" AS header_timestamp,
     entity,
     len(entity) AS doc_entities
@@ -67,6 +74,7 @@ WITH snake_documents AS (
 documents AS (
   SELECT
     filename AS file_path,
+    0 AS part,
     header."timestamp" AS header_timestamp,
     entity,
     len(entity) AS doc_entities
@@ -105,7 +113,7 @@ documents AS (
 -- Each entity's leaves as text, the same columns from either read.
 leaves AS (
   SELECT
-    file_path, header_timestamp, entity_index,
+    file_path, part, header_timestamp, entity_index,
     -- The first entity of each document carries the document's entity count.
     CASE WHEN entity_index = 0 THEN doc_entities END           AS doc_entities,
     e.vehicle.vehicle.id                                       AS vehicle_id,
@@ -126,13 +134,13 @@ leaves AS (
     e.vehicle.vehicle.label                                    AS label,
     e.vehicle IS NOT NULL                                      AS is_vehicle
   FROM (
-    SELECT file_path, header_timestamp, doc_entities, unnest(entity) AS e,
+    SELECT file_path, part, header_timestamp, doc_entities, unnest(entity) AS e,
            generate_subscripts(entity, 1) - 1 AS entity_index
     FROM snake_documents
   )
   UNION ALL BY NAME
   SELECT
-    file_path, header_timestamp, entity_index,
+    file_path, part, header_timestamp, entity_index,
     -- The first entity of each document carries the document's entity count.
     CASE WHEN entity_index = 0 THEN doc_entities END           AS doc_entities,
     e.vehicle.vehicle.id                                       AS vehicle_id,
@@ -153,7 +161,7 @@ leaves AS (
     e.vehicle.vehicle.label                                    AS label,
     e.vehicle IS NOT NULL                                      AS is_vehicle
   FROM (
-    SELECT file_path, header_timestamp, doc_entities, unnest(entity) AS e,
+    SELECT file_path, part, header_timestamp, doc_entities, unnest(entity) AS e,
            generate_subscripts(entity, 1) - 1 AS entity_index
     FROM documents
   )
@@ -173,7 +181,7 @@ leaves AS (
     allow_quoted_nulls = false,
     filename = true,
     columns = {
-      'entity_index': 'INTEGER', 'doc_entities': 'INTEGER', 'header_timestamp': 'VARCHAR',
+      'part': 'INTEGER', 'entity_index': 'INTEGER', 'doc_entities': 'INTEGER', 'header_timestamp': 'VARCHAR',
       'vehicle_id': 'VARCHAR', 'label': 'VARCHAR', 'current_status': 'VARCHAR',
       'current_stop_sequence': 'VARCHAR', 'occupancy_status': 'VARCHAR', 'bearing': 'VARCHAR',
       'latitude': 'VARCHAR', 'longitude': 'VARCHAR', 'stop_id': 'VARCHAR', 'timestamp': 'VARCHAR',
@@ -206,7 +214,7 @@ rows AS (
     doc_entities,
     is_vehicle
   FROM leaves
-  JOIN load_keys AS k USING (file_path)
+  JOIN load_keys AS k USING (file_path, part)
 ),
 marked AS (
   SELECT *, is_vehicle AND vehicle_id IS NOT NULL AND "timestamp" IS NOT NULL AND ({{day}} IS NULL OR utc_date("timestamp") = {{day}}) AS keepable

@@ -1,13 +1,14 @@
 import protobuf from 'protobufjs';
-import { feedMessageType, float32Shortest, type FeedMessage } from './decodeProtobuf.js';
+import { feedMessageType, float32Shortest, type EntityKinds, type FeedMessage } from './decodeProtobuf.js';
 
 /**
  * The columns of a decoded feed's vehicle rows file, in file order: one CSV line per entity with
  * a vehicle, only the leaves sql/ingest/02_batch_rows.sql keeps, as the text the JSON read would
- * have given (it casts them the same way). `doc_entities` is on the first line only: the file's
- * vehicle count.
+ * have given (it casts them the same way). `part`: which feed of the file's run the line is from
+ * (src/feeds/writeDecodedFeed.ts). `doc_entities` is on each feed's first line only: its vehicle count.
  */
 export const vehicleRowColumns = [
+  'part',
   'entity_index',
   'doc_entities',
   'header_timestamp',
@@ -128,37 +129,204 @@ function vehicleEnums() {
 }
 
 /**
+ * A vehicle entity's line after its first three columns (entity_index, doc_entities,
+ * header_timestamp, which depend on the file): vehicle_id … trip_id and the newline. It depends only
+ * on the entity, so a line once made serves every later copy of the same entity (EntityLineCache).
+ */
+function vehicleLineTail(v: Message): Buffer {
+  const names = vehicleEnums();
+  const trip = sub(v, 'trip');
+  const descriptor = sub(v, 'vehicle');
+  const position = sub(v, 'position');
+  return Buffer.from(
+    `${stringField(descriptor, 'id')},${stringField(descriptor, 'label')},` +
+      `${enumField(v, 'current_status', names.stopStatus)},${integerField(v, 'current_stop_sequence')},` +
+      `${enumField(v, 'occupancy_status', names.occupancy)},` +
+      `${floatField(position, 'bearing')},${floatField(position, 'latitude')},${floatField(position, 'longitude')},` +
+      `${stringField(v, 'stop_id')},${integerField(v, 'timestamp')},` +
+      `${integerField(trip, 'direction_id')},${stringField(trip, 'route_id')},` +
+      `${enumField(trip, 'schedule_relationship', names.trip)},` +
+      `${stringField(trip, 'start_date')},${stringField(trip, 'start_time')},${stringField(trip, 'trip_id')}\n`,
+    'utf8',
+  );
+}
+
+/** Writes the decimal digits of a non-negative integer at `at`; returns the position after them. */
+function writeDigits(out: Buffer, at: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = at + digits - 1, rest = value; i >= at; i--, rest = Math.floor(rest / 10))
+    out[i] = 48 + (rest % 10);
+  return at + digits;
+}
+
+/**
+ * A file's lines from its vehicle entities' indexes and line tails, doc_entities on the first, as
+ * the bytes written: the tails are copied, not joined as strings (joining re-walks each cached
+ * tail's text and then converts the whole file to UTF-8 to write it).
+ */
+function joinLines(part: number, headerTimestamp: string, indexes: number[], tails: Buffer[]): Buffer {
+  const prefix = Buffer.from(`${part},`, 'latin1');
+  const timestamp = Buffer.from(headerTimestamp, 'latin1');
+  let size = 0;
+  for (const tail of tails) size += tail.length;
+  // The part, entity_index (at most 10 digits), doc_entities on one line, the timestamp, commas.
+  size += tails.length * (prefix.length + 10 + timestamp.length + 3) + 10;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < tails.length; i++) {
+    at += prefix.copy(out, at);
+    at = writeDigits(out, at, indexes[i]!);
+    out[at++] = 44; // ,
+    if (i === 0) at = writeDigits(out, at, tails.length);
+    out[at++] = 44;
+    at += timestamp.copy(out, at);
+    out[at++] = 44;
+    at += tails[i]!.copy(out, at);
+  }
+  return out.subarray(0, at);
+}
+
+/**
  * The vehicle rows of a decoded feed as CSV (vehicleRowColumns), written straight from the
  * protobufjs message: no enhanced-JSON object is built and no JSON is parsed again. Absent fields
  * are empty (NULL), never the library's defaults. null when no entity has a vehicle.
  */
-export function vehicleRowsCsv(message: FeedMessage, vehicles: number): string | null {
+export function vehicleRowsCsv(message: FeedMessage, vehicles: number, part = 0): Buffer | null {
   if (vehicles === 0) return null;
-  const names = vehicleEnums();
-  const headerTimestamp = integerField(sub(message, 'header'), 'timestamp');
-  // Lines collected and joined once: appending to one string makes a rope of ~10,000 pieces
-  // that costs more to flatten when written (1.3 ms a file) than everything else here.
-  const lines: string[] = [];
-  let first = true;
+  const indexes: number[] = [];
+  const tails: Buffer[] = [];
   const entities = message.entity;
   for (let index = 0; index < entities.length; index++) {
     const v = sub(entities[index], 'vehicle');
     if (v === undefined) continue;
-    const trip = sub(v, 'trip');
-    const descriptor = sub(v, 'vehicle');
-    const position = sub(v, 'position');
-    lines.push(
-      `${index},${first ? vehicles : ''},${headerTimestamp},` +
-        `${stringField(descriptor, 'id')},${stringField(descriptor, 'label')},` +
-        `${enumField(v, 'current_status', names.stopStatus)},${integerField(v, 'current_stop_sequence')},` +
-        `${enumField(v, 'occupancy_status', names.occupancy)},` +
-        `${floatField(position, 'bearing')},${floatField(position, 'latitude')},${floatField(position, 'longitude')},` +
-        `${stringField(v, 'stop_id')},${integerField(v, 'timestamp')},` +
-        `${integerField(trip, 'direction_id')},${stringField(trip, 'route_id')},` +
-        `${enumField(trip, 'schedule_relationship', names.trip)},` +
-        `${stringField(trip, 'start_date')},${stringField(trip, 'start_time')},${stringField(trip, 'trip_id')}\n`,
-    );
-    first = false;
+    indexes.push(index);
+    tails.push(vehicleLineTail(v));
   }
-  return lines.join('');
+  return joinLines(part, integerField(sub(message, 'header'), 'timestamp'), indexes, tails);
+}
+
+/** What one entity's bytes decode to, for the rows: its vehicle line's tail, and what it carries. */
+interface EntityLine {
+  tail: Buffer | null;
+  tripUpdate: boolean;
+  alert: boolean;
+}
+
+/**
+ * Entity lines by the entity's bytes. An archive is a series of snapshots, and most entities of
+ * one are byte for byte those of the snapshot before (a vehicle that has not reported since: on
+ * MBTA's feed ~3 in 4), so their lines are made once. Direct-mapped: a slot holds one entity's
+ * bytes, compared in full before its line is used; a different entity in the slot replaces it.
+ * 65,536 slots (~120 snapshots of 550 vehicles), ~20 MB at most, per decoder thread.
+ */
+export class EntityLineCache {
+  private readonly keys: (Buffer | undefined)[];
+  private readonly hashes: Int32Array;
+  private readonly lines: (EntityLine | undefined)[];
+
+  /** 2^bits slots (the tests use a few, so that entities share slots). */
+  constructor(private readonly bits = 16) {
+    this.keys = new Array<Buffer | undefined>(1 << bits);
+    this.hashes = new Int32Array(1 << bits);
+    this.lines = new Array<EntityLine | undefined>(1 << bits);
+  }
+
+  /** The line of the entity at bytes[start, end), made by `make` when not seen in its slot. */
+  line(bytes: Buffer, start: number, end: number, make: () => EntityLine): EntityLine {
+    // FNV-1a over the length and every eighth byte. Entities that hash alike are still told apart
+    // (the bytes are compared): a collision costs a miss, and the newer entity takes the slot, as
+    // a vehicle's new report takes over from its last one. Every byte cost a fifth of the decoder.
+    let hash = 0x811c9dc5 ^ (end - start);
+    for (let i = start; i < end; i += 8) hash = Math.imul(hash ^ bytes[i]!, 16777619);
+    const slot = hash >>> (32 - this.bits);
+    const key = this.keys[slot];
+    if (
+      key !== undefined &&
+      this.hashes[slot] === hash &&
+      key.length === end - start &&
+      bytes.compare(key, 0, key.length, start, end) === 0
+    )
+      return this.lines[slot]!;
+    const made = make();
+    this.keys[slot] = Buffer.from(bytes.subarray(start, end));
+    this.hashes[slot] = hash;
+    this.lines[slot] = made;
+    return made;
+  }
+}
+
+let entityType: protobuf.Type | undefined;
+let headerType: protobuf.Type | undefined;
+
+/**
+ * A feed of vehicles only, straight from its bytes: the CSV of vehicleRowsCsv and the entity
+ * counts, each entity decoded by protobufjs's own FeedEntity decoder unless the cache already
+ * holds its line. The message's fields are walked with protobufjs's Reader (header = 1,
+ * entity = 2, anything else skipped as the full decoder skips it). null when the feed is not
+ * that simple, and the caller decodes it whole (decodeFeed): it has trip updates or alerts, no
+ * usable header, or any fault at all (decodeFeed then names it).
+ */
+export function vehicleRowsFromWire(
+  bytes: Buffer,
+  cache: EntityLineCache,
+  part = 0,
+): { csv: Buffer | null; kinds: EntityKinds } | null {
+  const root = feedMessageType().root;
+  entityType ??= root.lookupType('transit_realtime.FeedEntity');
+  headerType ??= root.lookupType('transit_realtime.FeedHeader');
+  const entity = entityType;
+  try {
+    const reader = protobuf.Reader.create(bytes);
+    let header: Message | undefined;
+    const indexes: number[] = [];
+    const tails: Buffer[] = [];
+    let entities = 0;
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      const field = tag >>> 3;
+      const wire = tag & 7;
+      // The header or an entity not length-delimited, field 0, groups or no wire type at all:
+      // left to the full decoder, which fails or decodes as it always does.
+      if (((field === 1 || field === 2) && wire !== 2) || field === 0 || wire === 3 || wire === 4 || wire > 5)
+        return null;
+      if (tag === 10) {
+        header = headerType.decode(reader, reader.uint32()) as unknown as Message;
+      } else if (tag === 18) {
+        const length = reader.uint32();
+        const start = reader.pos;
+        const end = start + length;
+        if (end > reader.len) return null;
+        const line = cache.line(bytes, start, end, () => {
+          const decoded = entity.decode(reader, length) as unknown as Message;
+          const v = sub(decoded, 'vehicle');
+          return {
+            tail: v === undefined ? null : vehicleLineTail(v),
+            tripUpdate: sub(decoded, 'trip_update') !== undefined,
+            alert: sub(decoded, 'alert') !== undefined,
+          };
+        });
+        if (line.tripUpdate || line.alert) return null;
+        reader.pos = end;
+        if (line.tail !== null) {
+          indexes.push(entities);
+          tails.push(line.tail);
+        }
+        entities++;
+      } else {
+        reader.skipType(tag & 7);
+      }
+    }
+    if (
+      header === undefined ||
+      header.gtfs_realtime_version == null ||
+      !hasOwn.call(header, 'gtfs_realtime_version')
+    )
+      return null;
+    const kinds: EntityKinds = { entities, vehicles: tails.length, tripUpdates: 0, alerts: 0 };
+    if (tails.length === 0) return { csv: null, kinds };
+    return { csv: joinLines(part, integerField(header, 'timestamp'), indexes, tails), kinds };
+  } catch {
+    return null;
+  }
 }

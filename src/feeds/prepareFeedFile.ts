@@ -34,16 +34,16 @@ async function gzipContentHead(path: string): Promise<Buffer> {
 
 /**
  * Looks at a local file's bytes (never its name): JSON is left for DuckDB; a protobuf feed, gzip
- * or not, is decoded by `pool` into files named from `decodedStem` (writeDecodedFiles).
+ * or not, is decoded by `pool` into files in `decodedDir` (writeDecodedRun).
  * Bytes that are neither are skipped with the decoder's reason. `head`: the file's first bytes when
  * the caller has them (a plain JSON file then costs no read).
  */
 export async function prepareFeedFile(
   path: string,
-  decodedStem: string,
+  decodedDir: string,
   pool: DecoderPool,
   head?: Buffer,
-  /** Makes decodedStem's folder, once a protobuf needs it. */
+  /** Makes decodedDir, once a protobuf needs it. */
   beforeDecode?: () => Promise<unknown>,
 ): Promise<PreparedFeed> {
   const start = head && head.length >= 2 ? head : await readStart(path, 1024);
@@ -58,7 +58,7 @@ export async function prepareFeedFile(
   if (contentFormat(content) === 'json') return { kind: 'json', gzip, head: content };
   await beforeDecode?.();
   try {
-    return { kind: 'decoded', files: await pool.decode(path, decodedStem) };
+    return { kind: 'decoded', files: await pool.decode(path, decodedDir) };
   } catch (err) {
     if (err instanceof FeedFormatError) return { kind: 'skipped', reason: err.reason, detail: err.detail };
     throw err;

@@ -168,6 +168,17 @@ describe('one archive, every format and feed, on S3 (s3rver)', () => {
     expect(s.tables.alerts.rows_written).toBe(expectedAlerts.length);
   });
 
+  it('in batches of 3 files, the same rows (a run of decoded feeds shares one file across batches)', async () => {
+    const r = await ingest('s3://lake/small-batches', ['--feed', 'all', '--batch-files', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<any>(r).keys_loaded).toBe(objects.length + 10);
+    const lake = await download('small-batches');
+    expect(lakeDifferences((await readLakeFolder(lake)).rows, referenceLake(reference))).toEqual([]);
+    expect(
+      strip(await lakeTableRows(lake, 'trip_updates', 'source_key, entity_index, update_index')),
+    ).toEqual(renamed(expectedTripUpdates, tripKeys));
+  });
+
   it('with no --feed, vehicle_positions is as before: the same rows, the other feeds not listed', async () => {
     const r = await ingest('s3://lake/default', []);
     expect(r.code, r.stderr).toBe(0);

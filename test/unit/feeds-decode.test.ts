@@ -212,7 +212,7 @@ describe('sniffEncoding', () => {
 
 describe('prepareFeedFile', () => {
   it('leaves JSON to DuckDB, decodes protobuf (gzip or not, any name), skips what is neither', async () => {
-    const { mkdtempSync, writeFileSync, readFileSync: read } = await import('node:fs');
+    const { mkdirSync, mkdtempSync, writeFileSync, readFileSync: read } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const { prepareFeedFile } = await import('../../src/feeds/prepareFeedFile.js');
@@ -228,36 +228,38 @@ describe('prepareFeedFile', () => {
       gzip: true,
     });
     const pb = fixture('protobuf-agencies/g.pb');
-    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), join(dir, 'b'), pool);
+    const out = join(dir, 'decoded');
+    mkdirSync(out);
+    const decoded = await prepareFeedFile(write('b', gzipSync(pb)), out, pool);
     expect(decoded).toEqual({
       kind: 'decoded',
       files: {
         kinds: { entities: 42, vehicles: 21, tripUpdates: 21, alerts: 0 },
-        vehicles: join(dir, 'b.vehicles.csv'),
-        feed: join(dir, 'b.json'),
+        vehicles: { file: expect.stringMatching(/\.vehicles\.csv$/), part: 0 },
+        feed: expect.stringMatching(/-0\.json$/),
       },
     });
+    if (decoded.kind !== 'decoded') throw new Error('not decoded');
     // The vehicles as flat CSV, one line each (their values: feeds-vehicle-formats.test.ts);
     // the trip updates beside them as enhanced JSON.
-    expect(read(join(dir, 'b.vehicles.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(21);
-    expect(JSON.parse(read(join(dir, 'b.json'), 'utf8'))).toEqual(decodeFeedMessage(pb).feed);
+    expect(read(decoded.files.vehicles!.file, 'utf8').trimEnd().split('\n')).toHaveLength(21);
+    expect(JSON.parse(read(decoded.files.feed!, 'utf8'))).toEqual(decodeFeedMessage(pb).feed);
     // A feed of vehicles only writes no JSON; one of neither writes nothing.
     const vehiclesOnly = await prepareFeedFile(
       write('e.pb', fixture('protobuf-agencies/bullrunner-vehicle-positions')),
-      join(dir, 'e'),
+      out,
       pool,
     );
-    expect(vehiclesOnly).toMatchObject({ kind: 'decoded', files: { vehicles: join(dir, 'e.vehicles.csv') } });
+    expect(vehiclesOnly).toMatchObject({
+      kind: 'decoded',
+      files: { vehicles: { file: expect.stringMatching(/\.vehicles\.csv$/), part: 0 } },
+    });
     expect(vehiclesOnly.kind === 'decoded' && vehiclesOnly.files.feed).toBe(undefined);
-    expect(
-      await prepareFeedFile(write('c.pb', pb.subarray(0, 9000)), join(dir, 'c.json'), pool),
-    ).toMatchObject({
+    expect(await prepareFeedFile(write('c.pb', pb.subarray(0, 9000)), out, pool)).toMatchObject({
       kind: 'skipped',
       reason: 'truncated_protobuf',
     });
-    expect(
-      await prepareFeedFile(write('d.json', Buffer.from('id,lat\n')), join(dir, 'd.out'), pool),
-    ).toMatchObject({
+    expect(await prepareFeedFile(write('d.json', Buffer.from('id,lat\n')), out, pool)).toMatchObject({
       kind: 'skipped',
       reason: 'not_a_feed',
     });

@@ -110,9 +110,12 @@ async function checkQuietFiles(
   return result;
 }
 
-/** The vehicle rows a file gives the table's read: a decoded protobuf's CSV, else the JSON file itself. */
-function vehicleRowsPath(file: ReadyFile): string | undefined {
-  return file.decoded ? file.decoded.vehicles : file.path;
+/**
+ * Where the table's read finds a file's vehicle rows: a decoded protobuf's lines of its run's CSV
+ * (src/feeds/writeDecodedFeed.ts), else the JSON file itself (part 0).
+ */
+function vehicleRows(file: ReadyFile): { file: string; part: number } | undefined {
+  return file.decoded ? file.decoded.vehicles : { file: file.path, part: 0 };
 }
 
 /**
@@ -128,7 +131,7 @@ async function readVehicles(
   files: ReadyFile[],
   target: BatchTarget,
 ): Promise<{ perFile: Record<string, unknown>[]; keptFile?: string } | { several: Set<string> }> {
-  const read = files.filter((f) => vehicleRowsPath(f) !== undefined);
+  const read = files.filter((f) => vehicleRows(f) !== undefined);
   if (read.length === 0 || !selectedFeeds(target).includes('vehicle_positions')) return { perFile: [] };
   const { sql } = target.table;
   // Snake_case JSON is read with the snake_case schema alone; the rest with both spellings; the
@@ -136,12 +139,18 @@ async function readVehicles(
   const list = (part: ReadyFile[], paths: string[] = []) =>
     sqlStringList([...part.map((f) => f.path), ...paths, target.emptyFile]);
   const json = read.filter((f) => !f.decoded);
-  const decoded = read.flatMap((f) => (f.decoded?.vehicles ? [f.decoded.vehicles] : []));
+  // A run's CSV holds several feeds; rows of feeds of another batch find no key and are left out.
+  const decoded = [...new Set(read.flatMap((f) => (f.decoded?.vehicles ? [f.decoded.vehicles.file] : [])))];
   await runSqlFile(connection, sql.readBatch, {
     snake_files: list(json.filter((f) => f.snakeCase)),
     files: list(json.filter((f) => !f.snakeCase)),
     decoded_files: list([], decoded),
-    keys: sqlStringRows(read.map((f) => [vehicleRowsPath(f)!, f.input.key])),
+    keys: sqlStringRows(
+      read.map((f) => {
+        const rows = vehicleRows(f)!;
+        return [rows.file, String(rows.part), f.input.key];
+      }),
+    ),
     max_object_size: sqlInteger(target.maxObjectSize),
     day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
   });
@@ -287,7 +296,7 @@ async function accountFor(
 /** A skip entry for a file DuckDB refused, in the user's terms (the key, not the cache path). */
 async function describeReadFailure(file: ReadyFile, err: unknown): Promise<SkippedKey> {
   let detail = oneLine(err).replace(/^[A-Za-z ]+Error: /, '');
-  for (const path of [file.path, file.decoded?.vehicles, file.decoded?.feed])
+  for (const path of [file.path, file.decoded?.vehicles?.file, file.decoded?.feed])
     if (path) detail = detail.replaceAll(` in file "${path}"`, '').replaceAll(path, file.input.key);
   // The loader names a file .gz exactly when its bytes are gzip (see fetchInput).
   const gzipFault = file.path.endsWith('.gz') ? await findGzipFault(file.path) : null;
