@@ -25,9 +25,13 @@ CREATE TABLE IF NOT EXISTS pings (
   entity_index          INTEGER
 );
 
--- This run's batch winners: none until sql/ingest/07_run_pings.sql points run_pings at the batches'
--- Parquet files (a run that kept no row, every file skipped or without vehicles, leaves it empty).
-CREATE OR REPLACE TEMP VIEW run_pings AS SELECT * FROM pings LIMIT 0;
+-- The last batch's winners (sql/ingest/05_last_batch_winners.sql), shaped like pings.
+CREATE TEMP TABLE IF NOT EXISTS last_batch_winners AS SELECT * FROM pings LIMIT 0;
+
+-- This run's batch winners: the last batch's, until sql/ingest/07_run_pings.sql adds the other
+-- batches' Parquet files (a run that kept no row, every file skipped or without vehicles, leaves
+-- it empty).
+CREATE OR REPLACE TEMP VIEW run_pings AS SELECT * FROM last_batch_winners;
 
 -- Rows already in the lake partitions this run touches: none until sql/lake/03_lake_existing.sql
 -- points this view at their Parquet files.

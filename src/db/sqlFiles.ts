@@ -15,6 +15,8 @@ export const sqlFiles = {
   'ingest/03_batch_kept_every_row': [],
   'ingest/04_batch_out': [],
   'ingest/05_batch_winners_file': ['kept_file'],
+  'ingest/05_last_batch_undo': ['keys'],
+  'ingest/05_last_batch_winners': [],
   'ingest/05_pings_append': [],
   'ingest/06_quiet_file_facts': ['files', 'max_object_size'],
   'ingest/07_run_pings': ['files'],

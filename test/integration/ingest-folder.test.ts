@@ -288,3 +288,57 @@ describe.concurrent('ingest refuses nothing-to-do and bad command lines', () => 
     expect(missing.stderr).toMatch(/does not exist/);
   });
 });
+
+describe('a file that one table reads and another refuses, in the last batch', () => {
+  it('is skipped, and the rows its batch kept before the refusal are not kept twice', async () => {
+    // The last batch's winners stay in DuckDB; here the batch is read whole, kept, then refused by
+    // the trip_updates read (stop_time_update is a string) and read again in halves.
+    const work = mkdtempSync(join(tmpdir(), 'rtlake-refused-'));
+    const day = join(work, 'src', '2022', '07', '05');
+    mkdirSync(day, { recursive: true });
+    const feed = (timestamp: number, entity: object[]) =>
+      JSON.stringify({ header: { gtfs_realtime_version: '2.0', timestamp }, entity });
+    const bus = (id: string, timestamp: number) => ({
+      id,
+      vehicle: { vehicle: { id }, timestamp, position: { latitude: 42.3, longitude: -71.05 } },
+    });
+    const name = (t: string) =>
+      `2022-07-05T12:${t}Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json`;
+    writeFileSync(join(day, name('00:00')), feed(1657022400, [bus('a', 1657022390), bus('b', 1657022391)]));
+    writeFileSync(join(day, name('00:10')), feed(1657022410, [bus('a', 1657022390), bus('c', 1657022405)]));
+    writeFileSync(
+      join(day, name('00:20')),
+      feed(1657022420, [
+        { ...bus('refused', 1657022415), trip_update: { trip: { trip_id: 't' }, stop_time_update: 'oops' } },
+      ]),
+    );
+    writeFileSync(join(day, name('00:30')), feed(1657022430, [bus('d', 1657022425)]));
+    const out = join(work, 'lake');
+    const r = await runCli([
+      'ingest',
+      '--source',
+      join(work, 'src'),
+      '--out',
+      out,
+      '--feed',
+      'all',
+      '--json',
+      '--quiet',
+      '--cache-dir',
+      join(work, 'cache'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = json<any>(r);
+    expect(s.keys_loaded).toBe(3);
+    expect(s.skipped).toMatchObject([{ key: expect.stringContaining('12:00:20Z'), reason: 'wrong_shape' }]);
+    const lake = await readLakeFolder(out);
+    // a (kept from the newer file), b, c, d: once each.
+    expect(lake.rows.map((row) => `${row.vehicle_id} ${row.source_key}`).sort()).toEqual([
+      'a 2022/07/05/2022-07-05T12:00:10Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json',
+      'b 2022/07/05/2022-07-05T12:00:00Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json',
+      'c 2022/07/05/2022-07-05T12:00:10Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json',
+      'd 2022/07/05/2022-07-05T12:00:30Z_https_cdn.mbta.com_realtime_VehiclePositions_enhanced.json',
+    ]);
+    expect(s.tables.vehicle_positions.rows_written).toBe(4);
+  });
+});

@@ -32,9 +32,13 @@ export interface FeedTable {
     appendBatch: SqlFileWithSlots<never>;
     /** Writes batch_out's winners to a Parquet file. */
     keepBatchWinners: SqlFileWithSlots<'kept_file'>;
+    /** Keeps the run's last batch's winners in DuckDB (nothing else is read after it). */
+    keepLastBatchWinners: SqlFileWithSlots<never>;
+    /** Takes back the rows keepLastBatchWinners kept for some source keys (an attempt that failed later). */
+    undoLastBatchWinners: SqlFileWithSlots<'keys'>;
     /** The facts about files that added no row. */
     checkFiles: SqlFileWithSlots<'files' | 'max_object_size'>;
-    /** run_pings over the batches' winner files. */
+    /** run_pings over the batches' winner files and the last batch's winners. */
     runPings: SqlFileWithSlots<'files'>;
   };
 }
@@ -49,6 +53,8 @@ export const vehiclePositions: FeedTable = {
     batchCounts: 'ingest/04_batch_out',
     appendBatch: 'ingest/05_pings_append',
     keepBatchWinners: 'ingest/05_batch_winners_file',
+    keepLastBatchWinners: 'ingest/05_last_batch_winners',
+    undoLastBatchWinners: 'ingest/05_last_batch_undo',
     checkFiles: 'ingest/06_quiet_file_facts',
     runPings: 'ingest/07_run_pings',
   },

@@ -41,7 +41,7 @@ export async function createLoadTables(connection: DuckDBConnection, table: Feed
   await runSqlFile(connection, table.sql.schema);
 }
 
-/** After the last batch: run_pings over the batches' winner files (ingest). */
+/** After the last batch: run_pings over the batches' winner files and the last batch's winners (ingest). */
 export async function finishKeptRows(
   connection: DuckDBConnection,
   table: FeedTable,
@@ -130,7 +130,10 @@ async function readVehicles(
   connection: DuckDBConnection,
   files: ReadyFile[],
   target: BatchTarget,
-): Promise<{ perFile: Record<string, unknown>[]; keptFile?: string } | { several: Set<string> }> {
+  last: boolean,
+): Promise<
+  { perFile: Record<string, unknown>[]; keptFile?: string; keptInMemory?: true } | { several: Set<string> }
+> {
   const read = files.filter((f) => vehicleRows(f) !== undefined);
   if (read.length === 0 || !selectedFeeds(target).includes('vehicle_positions')) return { perFile: [] };
   const { sql } = target.table;
@@ -166,6 +169,10 @@ async function readVehicles(
     await runSqlFile(connection, sql.appendBatch);
     return { perFile };
   }
+  if (last) {
+    await runSqlFile(connection, sql.keepLastBatchWinners);
+    return { perFile, keptInMemory: true };
+  }
   const keptFile = target.keep.nextFile();
   await runSqlFile(connection, sql.keepBatchWinners, { kept_file: sqlString(keptFile) });
   return { perFile, keptFile };
@@ -180,31 +187,42 @@ async function runBatch(
   connection: DuckDBConnection,
   files: ReadyFile[],
   target: BatchTarget,
+  last: boolean,
 ): Promise<LoadInfo> {
   if (files.length === 0) return emptyLoadInfo();
-  const vehicles = await readVehicles(connection, files, target);
+  const vehicles = await readVehicles(connection, files, target, last);
   if ('several' in vehicles) {
     const { several } = vehicles;
     const rest = await runBatch(
       connection,
       files.filter((f) => !several.has(f.input.key)),
       target,
+      last,
     );
     for (const f of files) if (several.has(f.input.key)) rest.skipped.push(severalDocuments(f));
     return rest;
   }
-  const { perFile, keptFile } = vehicles;
-  const feeds = await loadFeedTables(connection, files, target);
-  const result = await accountFor(
-    connection,
-    files,
-    perFile.filter((r) => Number(r.vehicles) > 0),
-    target,
-    feeds.keysWithRows,
-  );
-  if (keptFile) result.keptFiles.push(keptFile);
-  result.feeds = feeds.infos;
-  return result;
+  const { perFile, keptFile, keptInMemory } = vehicles;
+  try {
+    const feeds = await loadFeedTables(connection, files, target);
+    const result = await accountFor(
+      connection,
+      files,
+      perFile.filter((r) => Number(r.vehicles) > 0),
+      target,
+      feeds.keysWithRows,
+    );
+    if (keptFile) result.keptFiles.push(keptFile);
+    result.feeds = feeds.infos;
+    return result;
+  } catch (err) {
+    // A kept Parquet file of a failed attempt is simply not counted; rows kept in DuckDB are taken back.
+    if (keptInMemory)
+      await runSqlFile(connection, target.table.sql.undoLastBatchWinners, {
+        keys: sqlStringRows(files.map((f) => [f.input.key])),
+      });
+    throw err;
+  }
 }
 
 const feedLoaders: Record<FeedTableName, typeof loadTripUpdateBatch> = {
@@ -331,13 +349,18 @@ async function splitOnFailure(
   return addLoadInfo(total, await splitOnFailure(files.slice(middle), read));
 }
 
-/** Loads a batch of files in one streaming read (see runBatch); bad files are skipped alone. */
+/**
+ * Loads a batch of files in one streaming read (see runBatch); bad files are skipped alone. `last`:
+ * no batch follows, so its winners stay in DuckDB (sql/ingest/05_last_batch_winners.sql) instead of
+ * a Parquet file; run_pings reads them either way.
+ */
 export async function loadBatch(
   connection: DuckDBConnection,
   files: ReadyFile[],
   target: BatchTarget,
+  last = false,
 ): Promise<LoadInfo> {
-  const result = await splitOnFailure(files, (part) => runBatch(connection, part, target));
+  const result = await splitOnFailure(files, (part) => runBatch(connection, part, target, last));
   result.bytes += files.reduce((sum, f) => sum + f.bytes, 0);
   return result;
 }

@@ -253,13 +253,15 @@ class BatchQueue {
     const enough = this.ready.length >= (this.fetching ? this.minBatch : 1);
     if (this.signal.aborted || !idle || !enough) return;
     const batch = this.ready.splice(0, this.options.batchFiles);
-    void this.loads.add(() => this.load(batch)).catch(this.fail);
+    // Fetching is over and nothing is left waiting: no batch follows this one.
+    const last = !this.fetching && this.ready.length === 0;
+    void this.loads.add(() => this.load(batch, last)).catch(this.fail);
     this.taken();
   }
 
-  private async load(batch: ReadyFile[]): Promise<void> {
+  private async load(batch: ReadyFile[], last: boolean): Promise<void> {
     this.signal.throwIfAborted();
-    const result = await loadBatch(this.db.connection, batch, this.options.target);
+    const result = await loadBatch(this.db.connection, batch, this.options.target, last);
     this.options.reporter.filesLoaded?.(batch.map((f) => f.input.key));
     this.account(result, batch.length);
     this.schedule(true);
