@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FeedFormatError } from './feedErrors.js';
-import { writeDecodedRun, type DecodeOutcome, type DecodedFiles } from './writeDecodedFeed.js';
+import type { DecodeOutcome, DecodedFiles } from './writeDecodedFeed.js';
 
 type Answer = { id: number; outcomes?: DecodeOutcome[]; error?: string };
 
@@ -88,13 +88,14 @@ export class DecoderPool {
     const id = ++this.nextId;
     const stem = join(run.dir, String(id));
     if (this.threads === 0) {
-      let outcomes: DecodeOutcome[] | Error;
-      try {
-        outcomes = writeDecodedRun(run.sources, stem);
-      } catch (err) {
-        outcomes = err instanceof Error ? err : new Error(String(err));
-      }
-      settle(run, outcomes);
+      // Loaded here, not at the top: protobufjs and the proto cost this thread ~65 ms to load,
+      // and a run of JSON feeds never needs them (the threads load their own).
+      void import('./writeDecodedFeed.js')
+        .then(({ writeDecodedRun }) => writeDecodedRun(run.sources, stem))
+        .then(
+          (outcomes) => settle(run, outcomes),
+          (err: unknown) => settle(run, err instanceof Error ? err : new Error(String(err))),
+        );
       return;
     }
     const idle = this.workers.find((w) => w.busy === 0);

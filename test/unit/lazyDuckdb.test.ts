@@ -40,3 +40,45 @@ describe('DuckDB is loaded on first use', () => {
     ).toBe(true);
   });
 });
+
+// protobufjs and the proto take ~65 ms to load: only the decoder threads need them, and only once
+// a protobuf turns up.
+describe('protobufjs is loaded only where a protobuf is decoded', () => {
+  const loaded = (body: string) =>
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `${body}
+        const { createRequire } = await import('node:module');
+        const keys = Object.keys(createRequire(import.meta.url).cache);
+        process.stdout.write(String(keys.some((k) => k.includes('protobufjs'))));`,
+      ],
+      { cwd: dist },
+    ).toString();
+
+  it('the ingest modules do not load it on the main thread', () => {
+    expect(
+      loaded(`
+        await import('./cli/program.js');
+        await import('./pipeline/ingest/loadArchive.js');
+        await import('./feeds/decoderPool.js');
+      `),
+    ).toBe('false');
+  });
+
+  it('decoding on the main thread (no decoder threads) loads it', () => {
+    expect(
+      loaded(`
+        const { DecoderPool } = await import('./feeds/decoderPool.js');
+        const { mkdtempSync, writeFileSync } = await import('node:fs');
+        const { join } = await import('node:path');
+        const { tmpdir } = await import('node:os');
+        const dir = mkdtempSync(join(tmpdir(), 'rtlake-lazy-pb-'));
+        writeFileSync(join(dir, 'x.pb'), Buffer.from([0x0a, 0x00]));
+        await new DecoderPool(0).decode(join(dir, 'x.pb'), dir).catch(() => {});
+      `),
+    ).toBe('true');
+  });
+});
