@@ -80,6 +80,21 @@ describe('vehicle rows straight from the wire', () => {
     expect(lines[0]!.startsWith('0,0,4,1010,"a"')).toBe(true);
   });
 
+  it('a line found in the cache is not replaced by another entity of the same file', () => {
+    // With two slots, some of b..h share a's slot: a's line for the second file comes from the
+    // cache, and must still be a's when the file's lines are written out.
+    const first = feed(1000, [vehicle('a', 990, 42.1)]);
+    const second = feed(
+      1010,
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id, i) => vehicle(id, 990 + i, 42.1)),
+    );
+    const cache = new EntityLineCache(1);
+    vehicleRowsFromWire(first, cache);
+    expect(vehicleRowsFromWire(second, cache)!.csv!.toString('utf8')).toBe(
+      messagePath(second).csv!.toString('utf8'),
+    );
+  });
+
   it('leaves to the whole-message decoder what it does not read alone', () => {
     const cache = new EntityLineCache();
     // Trip updates or alerts: the JSON of the feed is needed too.
