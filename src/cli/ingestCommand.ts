@@ -88,7 +88,7 @@ export function registerIngest(program: Command, io: Io): void {
     .addOption(
       new Option(
         '--memory-limit <size>',
-        'DuckDB memory limit; beyond it work spills to a private temp folder (default 448MB)',
+        'DuckDB memory limit; beyond it work spills to a private temp folder (default 320MB)',
       ).argParser(memoryLimit),
     )
     .addOption(

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { feedMessageType, float32Shortest, type EntityKinds, type FeedMessage } from './decodeProtobuf.js';
+import { feedMessageType, type EntityKinds, type FeedMessage } from './decodeProtobuf.js';
 
 /**
  * The columns of a decoded feed's vehicle rows file, in file order: one CSV line per entity with
@@ -74,6 +74,31 @@ const float32 = new Float32Array(1);
 const float32Bits = new Int32Array(float32.buffer);
 
 /**
+ * float32Shortest as text, without turning the digits into a number and back: the shortest
+ * toPrecision that reads back as the same float32 (exponent notation for large or small values,
+ * which DuckDB's cast reads as the same DOUBLE). Integers up to 2^24 and non-finite values as
+ * float32Shortest writes them.
+ */
+export function float32ShortestText(value: number): string {
+  if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) <= 16777216))
+    return String(value);
+  // As float32Shortest: p digits round-trip when p - 1 do, so a binary search over 1..9.
+  let low = 1;
+  let high = 9;
+  let found = '';
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const text = value.toPrecision(mid);
+    if (Math.fround(Number(text)) === value) {
+      high = mid;
+      found = text;
+    } else low = mid + 1;
+  }
+  // found is the text of the last high set; 9 digits always round-trip.
+  return found !== '' ? found : value.toPrecision(9);
+}
+
+/**
  * A float32 as its shortest round-trip decimal (float32Shortest), as text; NaN and infinities by
  * name. Positions repeat from snapshot to snapshot (a parked bus, a bearing): ~90% of a day's were
  * seen before, so a small cache saves most of the search (~1 µs each).
@@ -84,7 +109,7 @@ export function csvFloat(value: number): string {
   const slot = Math.imul(bits, 0x9e3779b1) >>> (32 - cacheBits);
   const known = cachedTexts[slot];
   if (known !== undefined && cachedKeys[slot] === bits) return known;
-  const text = String(float32Shortest(value));
+  const text = float32ShortestText(value);
   cachedKeys[slot] = bits;
   cachedTexts[slot] = text;
   return text;
@@ -162,13 +187,20 @@ function writeDigits(out: Buffer, at: number, value: number): number {
 /**
  * A file's lines from its vehicle entities' indexes and line tails, doc_entities on the first, as
  * the bytes written: the tails are copied, not joined as strings (joining re-walks each cached
- * tail's text and then converts the whole file to UTF-8 to write it).
+ * tail's text and then converts the whole file to UTF-8 to write it). A tail is its bytes, or the
+ * number of the cache slot that holds them.
  */
-function joinLines(part: number, headerTimestamp: string, indexes: number[], tails: Buffer[]): Buffer {
+function joinLines(
+  part: number,
+  headerTimestamp: string,
+  indexes: number[],
+  tails: (Buffer | number)[],
+  cache?: EntityLineCache,
+): Buffer {
   const prefix = Buffer.from(`${part},`, 'latin1');
   const timestamp = Buffer.from(headerTimestamp, 'latin1');
   let size = 0;
-  for (const tail of tails) size += tail.length;
+  for (const tail of tails) size += typeof tail === 'number' ? cache!.tailLength(tail) : tail.length;
   // The part, entity_index (at most 10 digits), doc_entities on one line, the timestamp, commas.
   size += tails.length * (prefix.length + 10 + timestamp.length + 3) + 10;
   const out = Buffer.allocUnsafe(size);
@@ -181,7 +213,8 @@ function joinLines(part: number, headerTimestamp: string, indexes: number[], tai
     out[at++] = 44;
     at += timestamp.copy(out, at);
     out[at++] = 44;
-    at += tails[i]!.copy(out, at);
+    const tail = tails[i]!;
+    at += typeof tail === 'number' ? cache!.copyTail(tail, out, at) : tail.copy(out, at);
   }
   return out.subarray(0, at);
 }
@@ -206,18 +239,9 @@ export function vehicleRowsCsv(message: FeedMessage, vehicles: number, part = 0)
 }
 
 /** What one entity's bytes decode to, for the rows: its vehicle line's tail, and what it carries. */
-interface EntityLine {
-  tail: Buffer | null;
-  tripUpdate: boolean;
-  alert: boolean;
-}
-
-/** What make() gives the cache for an entity it has not seen: the tail as text. */
-interface MadeLine {
-  tail: string | null;
-  tripUpdate: boolean;
-  alert: boolean;
-}
+/** What an entity carries besides a vehicle (the bits of EntityLineCache's carries). */
+const carriesTripUpdate = 1;
+const carriesAlert = 2;
 
 /**
  * Entity lines by the entity's bytes. An archive is a series of snapshots, and most entities of
@@ -227,9 +251,9 @@ interface MadeLine {
  *
  * 32,768 slots (~60 snapshots of 550 vehicles; the bench archive's share found: 0.675, against
  * 0.680 with twice as many) of 256 bytes of entity and 256 of line, in two buffers (16 MB) and a
- * few typed arrays. No object per entry: entries kept as objects and buffers of their own left
- * the thread's heap at 176 MB for 27 MB in use (1,500 snapshots), ~0.3 GB of resident memory.
- * An entity or line longer than a slot is not kept.
+ * few typed arrays. No object per entry, and none per lookup: entries kept as objects and buffers
+ * of their own left the thread's heap at 176 MB for 27 MB in use (1,500 snapshots), ~0.3 GB of
+ * resident memory. An entity or line longer than a slot is not kept.
  */
 export class EntityLineCache {
   private static readonly width = 256;
@@ -239,12 +263,14 @@ export class EntityLineCache {
   private readonly keyLengths: Int32Array;
   /** Bytes of line in the slot; -1 when the entity has no vehicle. */
   private readonly tailLengths: Int32Array;
-  /** 1: a trip update, 2: an alert. */
   private readonly carries: Uint8Array;
   private readonly hashes: Int32Array;
-  /** The file that last used the slot: a line handed out for a file stays as it was until the next. */
+  /** The file that last used the slot: a slot a file's lines point to stays as it is until the next. */
   private readonly usedBy: Int32Array;
   private file = 0;
+  /** The slot and hash find() computed last, for keep(). */
+  private slot = 0;
+  private hash = 0;
 
   /** 2^bits slots (the tests use a few, so that entities share slots). */
   constructor(private readonly bits = 15) {
@@ -258,14 +284,13 @@ export class EntityLineCache {
     this.usedBy = new Int32Array(slots);
   }
 
-  /** A new file: lines handed out before may now be replaced. */
+  /** A new file: slots the last one pointed to may now be replaced. */
   nextFile(): void {
     this.file++;
   }
 
-  /** The line of the entity at bytes[start, end), made by `make` when not seen in its slot. */
-  line(bytes: Buffer, start: number, end: number, make: () => MadeLine): EntityLine {
-    const width = EntityLineCache.width;
+  /** The slot holding the entity at bytes[start, end), or -1 (then keep() may store it there). */
+  find(bytes: Buffer, start: number, end: number): number {
     const length = end - start;
     // FNV-1a over the length and every eighth byte. Entities that hash alike are still told apart
     // (the bytes are compared): a collision costs a miss, and the newer entity takes the slot, as
@@ -273,37 +298,55 @@ export class EntityLineCache {
     let hash = 0x811c9dc5 ^ length;
     for (let i = start; i < end; i += 8) hash = Math.imul(hash ^ bytes[i]!, 16777619);
     const slot = hash >>> (32 - this.bits);
-    const at = slot * width;
+    const at = slot * EntityLineCache.width;
+    this.slot = slot;
+    this.hash = hash;
     if (
-      this.keyLengths[slot] === length &&
-      this.hashes[slot] === hash &&
-      bytes.compare(this.keys, at, at + length, start, end) === 0
-    ) {
-      this.usedBy[slot] = this.file;
-      const tailLength = this.tailLengths[slot]!;
-      const carries = this.carries[slot]!;
-      return {
-        tail: tailLength < 0 ? null : this.tails.subarray(at, at + tailLength),
-        tripUpdate: (carries & 1) !== 0,
-        alert: (carries & 2) !== 0,
-      };
-    }
-    const made = make();
-    const tail = made.tail === null ? null : Buffer.from(made.tail, 'utf8');
-    const line = { tail, tripUpdate: made.tripUpdate, alert: made.alert };
-    // A slot this file already used keeps its line (the file's lines are copied out at its end).
-    if (length > width || (tail && tail.length > width) || this.usedBy[slot] === this.file) return line;
+      this.keyLengths[slot] !== length ||
+      this.hashes[slot] !== hash ||
+      bytes.compare(this.keys, at, at + length, start, end) !== 0
+    )
+      return -1;
+    this.usedBy[slot] = this.file;
+    return slot;
+  }
+
+  /**
+   * Stores the entity find() just missed, with its line's tail (null: no vehicle) and what else it
+   * carries, in the slot find() named; returns the slot, or -1 when it is not kept (too long, or
+   * the slot holds a line this file points to).
+   */
+  keep(bytes: Buffer, start: number, end: number, tail: Buffer | null, carries: number): number {
+    const width = EntityLineCache.width;
+    const slot = this.slot;
+    if (end - start > width || (tail && tail.length > width) || this.usedBy[slot] === this.file) return -1;
+    const at = slot * width;
     bytes.copy(this.keys, at, start, end);
-    this.keyLengths[slot] = length;
-    this.hashes[slot] = hash;
-    this.carries[slot] = (made.tripUpdate ? 1 : 0) | (made.alert ? 2 : 0);
+    this.keyLengths[slot] = end - start;
+    this.hashes[slot] = this.hash;
+    this.carries[slot] = carries;
     this.usedBy[slot] = this.file;
     if (tail === null) this.tailLengths[slot] = -1;
     else {
       tail.copy(this.tails, at);
       this.tailLengths[slot] = tail.length;
     }
-    return line;
+    return slot;
+  }
+
+  carriesOf(slot: number): number {
+    return this.carries[slot]!;
+  }
+
+  /** Bytes of the slot's line tail; -1 when its entity has no vehicle. */
+  tailLength(slot: number): number {
+    return this.tailLengths[slot]!;
+  }
+
+  /** Copies the slot's line tail to out[at]; returns its length. */
+  copyTail(slot: number, out: Buffer, at: number): number {
+    const from = slot * EntityLineCache.width;
+    return this.tails.copy(out, at, from, from + this.tailLengths[slot]!);
   }
 }
 
@@ -332,7 +375,7 @@ export function vehicleRowsFromWire(
     const reader = protobuf.Reader.create(bytes);
     let header: Message | undefined;
     const indexes: number[] = [];
-    const tails: Buffer[] = [];
+    const tails: (Buffer | number)[] = [];
     let entities = 0;
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
@@ -349,20 +392,28 @@ export function vehicleRowsFromWire(
         const start = reader.pos;
         const end = start + length;
         if (end > reader.len) return null;
-        const line = cache.line(bytes, start, end, () => {
+        let slot = cache.find(bytes, start, end);
+        let carries: number;
+        let tail: Buffer | null = null;
+        let hasTail: boolean;
+        if (slot >= 0) {
+          carries = cache.carriesOf(slot);
+          hasTail = cache.tailLength(slot) >= 0;
+        } else {
           const decoded = entity.decode(reader, length) as unknown as Message;
           const v = sub(decoded, 'vehicle');
-          return {
-            tail: v === undefined ? null : vehicleLineTail(v),
-            tripUpdate: sub(decoded, 'trip_update') !== undefined,
-            alert: sub(decoded, 'alert') !== undefined,
-          };
-        });
-        if (line.tripUpdate || line.alert) return null;
+          carries =
+            (sub(decoded, 'trip_update') !== undefined ? carriesTripUpdate : 0) |
+            (sub(decoded, 'alert') !== undefined ? carriesAlert : 0);
+          tail = v === undefined ? null : Buffer.from(vehicleLineTail(v), 'utf8');
+          hasTail = tail !== null;
+          slot = cache.keep(bytes, start, end, tail, carries);
+        }
+        if (carries !== 0) return null;
         reader.pos = end;
-        if (line.tail !== null) {
+        if (hasTail) {
           indexes.push(entities);
-          tails.push(line.tail);
+          tails.push(slot >= 0 ? slot : tail!);
         }
         entities++;
       } else {
@@ -377,7 +428,7 @@ export function vehicleRowsFromWire(
       return null;
     const kinds: EntityKinds = { entities, vehicles: tails.length, tripUpdates: 0, alerts: 0 };
     if (tails.length === 0) return { csv: null, kinds };
-    return { csv: joinLines(part, integerField(header, 'timestamp'), indexes, tails), kinds };
+    return { csv: joinLines(part, integerField(header, 'timestamp'), indexes, tails, cache), kinds };
   } catch {
     return null;
   }

@@ -355,11 +355,22 @@ async function timeStartup() {
     ]),
   };
 }
+/**
+ * CPU seconds the S3 server process has used (Linux /proc, clock ticks of 1/100 s): it runs on the
+ * same cores as the S3 contenders, so its share is part of what their wall time pays for.
+ */
+function serverCpu() {
+  const fields = readFileSync(`/proc/${s3.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 try {
   for (let round = 0; round < Number(values.runs); round++) {
     for (const [name, run] of contenders) {
       log(`round ${round + 1}: ${name}`);
+      const served = name === 'download-only' || name === 'rtlake-s3' ? serverCpu() : null;
       const r = await run();
+      if (served !== null) r.serverCpu = serverCpu() - served;
       results[name].push(r);
       if (name === 'rtlake-folder') rows = JSON.parse(r.stdout).rows_read;
     }
@@ -382,6 +393,7 @@ const summary = Object.fromEntries(
       wall: median(rs.map((r) => r.wall)),
       cpu: median(rs.map((r) => r.user + r.sys)),
       maxRssMB: Math.max(...rs.map((r) => r.maxRssMB)),
+      serverCpu: rs[0]?.serverCpu === undefined ? undefined : median(rs.map((r) => r.serverCpu)),
     },
   ]),
 );
@@ -424,6 +436,13 @@ if (base && s3Run && summary['download-only']) {
     `rtlake-s3 wall / (download-only + baseline = ${fmt(bound)} s): ${verdict(s3Run.wall / bound, target.s3)}`,
   );
   lines.push(`rtlake-s3 cpu / baseline cpu: ${verdict(s3Run.cpu / base.cpu, target.cpu)}`);
+  if (s3Run.serverCpu !== undefined) {
+    // Not a target: what the S3 server, on the same cores, took from the S3 contenders' machine.
+    const machine = s3Run.cpu + s3Run.serverCpu;
+    lines.push(
+      `S3 server CPU on the same cores: ${fmt(summary['download-only'].serverCpu ?? 0)} s during download-only, ${fmt(s3Run.serverCpu)} s during rtlake-s3 (rtlake + server ${fmt(machine)} CPU-s: at least ${fmt(machine / cpus().length)} s of wall on ${cpus().length} cores)`,
+    );
+  }
 }
 const pbRun = summary['rtlake-folder-pb'];
 if (folderRun && pbRun) {

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeFeed } from '../../src/feeds/decodeProtobuf.js';
-import { EntityLineCache, vehicleRowsCsv, vehicleRowsFromWire } from '../../src/feeds/feedRows.js';
+import { decodeFeed, float32Shortest } from '../../src/feeds/decodeProtobuf.js';
+import {
+  EntityLineCache,
+  float32ShortestText,
+  vehicleRowsCsv,
+  vehicleRowsFromWire,
+} from '../../src/feeds/feedRows.js';
 import { encodeProtobuf } from '../helpers/feedEncodings.js';
 
 // The decoder's fast path (vehicleRowsFromWire: the message walked with protobufjs's Reader, each
@@ -118,5 +123,30 @@ describe('vehicle rows straight from the wire', () => {
       csv: null,
       kinds: { entities: 1, vehicles: 0, tripUpdates: 0, alerts: 0 },
     });
+  });
+});
+
+describe('float32ShortestText', () => {
+  it('is the shortest decimal that reads back as the same float32, as float32Shortest says', () => {
+    const bits = new Uint32Array(1);
+    const float = new Float32Array(bits.buffer);
+    const values = [42.35059, -71.08974, 0.5, 1.5e-7, 3817423.75, 1e10, 16777217, 359.99, 0];
+    // And 20,000 float32 bit patterns spread over the whole range (a fixed stride, no randomness).
+    for (let i = 0; i < 20_000; i++) {
+      bits[0] = Math.imul(i, 214013) + 2531011;
+      values.push(float[0]!);
+    }
+    // By hand: the float32 nearest each, and its shortest text.
+    expect(float32ShortestText(Math.fround(42.35059))).toBe('42.35059');
+    expect(float32ShortestText(Math.fround(-71.08974))).toBe('-71.08974');
+    expect(float32ShortestText(Math.fround(3817423.75))).toBe('3817423.8');
+    expect(float32ShortestText(Math.fround(1e10))).toBe('1e+10');
+    expect(float32ShortestText(155)).toBe('155');
+    for (const value of values) {
+      const text = float32ShortestText(Math.fround(value));
+      const expected = float32Shortest(Math.fround(value));
+      if (typeof expected === 'string') expect(text).toBe(expected);
+      else expect(Number(text)).toBe(expected);
+    }
   });
 });

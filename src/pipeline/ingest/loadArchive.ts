@@ -85,13 +85,15 @@ export interface LoadedRun {
 }
 
 /**
- * DuckDB's share of memory by default; beyond it work spills to the run's private work folder. On a
- * 30,000-file day the whole process peaked at 852 MB (folder) and 382 MB (S3) with it (issue 15,
- * session 4, one loaded run; 1,077-1,088 MB before fetching was bounded to a batch ahead): DuckDB's
- * JSON and Parquet buffers, Node and the SDK come on top. One batch (2,000 files) is in DuckDB at a
- * time, at most one more is fetched; the batches' winners wait on disk.
+ * DuckDB's share of memory by default; beyond it work spills to the run's private work folder.
+ * The whole process peaks well above it: DuckDB's JSON and Parquet buffers, Node and the SDK come
+ * on top. On the bench's 30,000-file day from a folder (issue 15, session 5, one run each, same
+ * quarter hour): 981 MB with 448MB, 1,020 MB with 384MB, 853 MB with 320MB, in 46.6, 43.2 and
+ * 44.8 s; 1,500 files took the same time with 320MB as with 448MB (2.37 against 2.41 s, 5 runs
+ * each). One batch (2,000 files) is in DuckDB at a time, at most one more is fetched; the batches'
+ * winners wait on disk, the last batch's in DuckDB.
  */
-export const defaultMemoryLimit = '448MB';
+export const defaultMemoryLimit = '320MB';
 
 const secondsSince = (t: number) => Math.round((performance.now() - t) / 10) / 100;
 
