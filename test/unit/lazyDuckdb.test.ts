@@ -4,17 +4,19 @@ import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
-/** Runs an ES module snippet in a fresh Node; returns whether DuckDB's Node API got loaded. */
-function loadsDuckdb(body: string): boolean {
+/** Runs an ES module snippet in a fresh Node; returns whether a module whose path has `name` got loaded. */
+function loadsModule(name: string, body: string): boolean {
   const script = `
     import { createRequire } from 'node:module';
     ${body}
-    const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@duckdb'));
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes(${JSON.stringify(name)}));
     process.stdout.write(String(loaded));
   `;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dist });
   return out.toString() === 'true';
 }
+
+const loadsDuckdb = (body: string) => loadsModule('@duckdb', body);
 
 // Loading DuckDB maps its native library (issue 15): every CLI module imports without it, so
 // --help and usage errors never pay for it, and it is loaded once something opens a database.
@@ -44,19 +46,7 @@ describe('DuckDB is loaded on first use', () => {
 // protobufjs and the proto take ~65 ms to load: only the decoder threads need them, and only once
 // a protobuf turns up.
 describe('protobufjs is loaded only where a protobuf is decoded', () => {
-  const loaded = (body: string) =>
-    execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `${body}
-        const { createRequire } = await import('node:module');
-        const keys = Object.keys(createRequire(import.meta.url).cache);
-        process.stdout.write(String(keys.some((k) => k.includes('protobufjs'))));`,
-      ],
-      { cwd: dist },
-    ).toString();
+  const loaded = (body: string) => loadsModule('protobufjs', body);
 
   it('the ingest modules do not load it on the main thread', () => {
     expect(
@@ -65,7 +55,7 @@ describe('protobufjs is loaded only where a protobuf is decoded', () => {
         await import('./pipeline/ingest/loadArchive.js');
         await import('./feeds/decoderPool.js');
       `),
-    ).toBe('false');
+    ).toBe(false);
   });
 
   it('decoding on the main thread (no decoder threads) loads it', () => {
@@ -79,6 +69,6 @@ describe('protobufjs is loaded only where a protobuf is decoded', () => {
         writeFileSync(join(dir, 'x.pb'), Buffer.from([0x0a, 0x00]));
         await new DecoderPool(0).decode(join(dir, 'x.pb'), dir).catch(() => {});
       `),
-    ).toBe('true');
+    ).toBe(true);
   });
 });
