@@ -4,7 +4,7 @@
 -- batches' Parquet files. Nothing is read after the last batch but its winners, so they stay in
 -- DuckDB instead of going out to lz4 Parquet and back in for the merge (1,500 files, one batch:
 -- ~0.1 s of copy and every later statement's Parquet decoding).
-INSERT INTO last_batch_winners
+INSERT INTO last_batch_winners BY NAME
 SELECT * EXCLUDE (is_vehicle, winner) FROM batch_out WHERE winner;
 
 -- The batch is done: free what is not kept.
