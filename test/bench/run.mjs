@@ -360,6 +360,7 @@ async function timeStartup() {
  * same cores as the S3 contenders, so its share is part of what their wall time pays for.
  */
 function serverCpu() {
+  if (!existsSync(`/proc/${s3.proc.pid}/stat`)) return NaN; // not Linux: the line is left out
   const fields = readFileSync(`/proc/${s3.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -436,7 +437,7 @@ if (base && s3Run && summary['download-only']) {
     `rtlake-s3 wall / (download-only + baseline = ${fmt(bound)} s): ${verdict(s3Run.wall / bound, target.s3)}`,
   );
   lines.push(`rtlake-s3 cpu / baseline cpu: ${verdict(s3Run.cpu / base.cpu, target.cpu)}`);
-  if (s3Run.serverCpu !== undefined) {
+  if (s3Run.serverCpu !== undefined && Number.isFinite(s3Run.serverCpu)) {
     // Not a target: what the S3 server, on the same cores, took from the S3 contenders' machine.
     const machine = s3Run.cpu + s3Run.serverCpu;
     lines.push(
