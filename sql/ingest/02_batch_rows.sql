@@ -3,10 +3,11 @@
 -- an id and a usable timestamp, of the day in day mode; {{day}} is NULL otherwise), and on each
 -- document's first entity doc_entities, the document's entity count. A view: nothing is read until
 -- sql/ingest/03_batch_kept.sql or sql/ingest/03_batch_kept_every_row.sql streams it once.
--- Reads: the batch's local files (gzip chosen by the .gz name, which the loader guarantees matches
--- the bytes), with the feed schema pinned: numbers are read as text and cast here, because real
--- feeds carry integers where floats are expected, numbers as strings, explicit nulls and absent
--- fields. Unknown fields are ignored. Only leaf fields are projected.
+-- Reads: the batch's local files through feed_documents (sql/ingest/00_feed_macros.sql: gzip
+-- chosen by the .gz name, which the loader guarantees matches the bytes), with the feed schema
+-- pinned: numbers are read as text and cast here, because real feeds carry integers where floats
+-- are expected, numbers as strings, explicit nulls and absent fields. Unknown fields are ignored.
+-- Only leaf fields are projected.
 -- Both spellings a feed is written in are read: MBTA's enhanced snake_case and the proto3 JSON
 -- mapping's camelCase (currentStatus, tripId).
 -- Files whose head shows snake_case names only (src/pipeline/ingest/jsonSpelling.ts), nearly all,
@@ -33,82 +34,56 @@ FROM (VALUES {{keys}}) AS k(file_path, part, source_key);
 
 CREATE OR REPLACE TEMP VIEW batch_rows AS
 WITH snake_documents AS (
-  SELECT
-    filename AS file_path,
-    0 AS part,
-    header."timestamp" AS header_timestamp,
-    entity,
-    len(entity) AS doc_entities
-  FROM read_json(
-    {{snake_files}},
-    format = 'auto',
-    records = true,
-    filename = true,
-    maximum_object_size = {{max_object_size}},
-    columns = {
-      header: 'STRUCT("timestamp" VARCHAR)',
-      entity: 'STRUCT(
-        id VARCHAR,
-        vehicle STRUCT(
-          current_status VARCHAR,
-          current_stop_sequence VARCHAR,
-          occupancy_status VARCHAR,
-          position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
-          stop_id VARCHAR,
-          "timestamp" VARCHAR,
-          trip STRUCT(
-            direction_id VARCHAR,
-            route_id VARCHAR,
-            schedule_relationship VARCHAR,
-            start_date VARCHAR,
-            start_time VARCHAR,
-            trip_id VARCHAR
-          ),
-          vehicle STRUCT(id VARCHAR, label VARCHAR)
-        )
-      )[]'
-    }
-  )
-  WHERE header IS NOT NULL
+  SELECT file_path, 0 AS part, header_timestamp, entity, len(entity) AS doc_entities
+  FROM feed_documents({{snake_files}}, {{max_object_size}}, {
+    header: 'STRUCT("timestamp" VARCHAR)',
+    entity: 'STRUCT(
+      id VARCHAR,
+      vehicle STRUCT(
+        current_status VARCHAR,
+        current_stop_sequence VARCHAR,
+        occupancy_status VARCHAR,
+        position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
+        stop_id VARCHAR,
+        "timestamp" VARCHAR,
+        trip STRUCT(
+          direction_id VARCHAR,
+          route_id VARCHAR,
+          schedule_relationship VARCHAR,
+          start_date VARCHAR,
+          start_time VARCHAR,
+          trip_id VARCHAR
+        ),
+        vehicle STRUCT(id VARCHAR, label VARCHAR)
+      )
+    )[]'
+  })
 ),
 documents AS (
-  SELECT
-    filename AS file_path,
-    0 AS part,
-    header."timestamp" AS header_timestamp,
-    entity,
-    len(entity) AS doc_entities
-  FROM read_json(
-    {{files}},
-    format = 'auto',
-    records = true,
-    filename = true,
-    maximum_object_size = {{max_object_size}},
-    columns = {
-      header: 'STRUCT("timestamp" VARCHAR)',
-      entity: 'STRUCT(
-        id VARCHAR,
-        vehicle STRUCT(
-          current_status VARCHAR, currentStatus VARCHAR,
-          current_stop_sequence VARCHAR, currentStopSequence VARCHAR,
-          occupancy_status VARCHAR, occupancyStatus VARCHAR,
-          position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
-          stop_id VARCHAR, stopId VARCHAR,
-          "timestamp" VARCHAR,
-          trip STRUCT(
-            direction_id VARCHAR, directionId VARCHAR,
-            route_id VARCHAR, routeId VARCHAR,
-            schedule_relationship VARCHAR, scheduleRelationship VARCHAR,
-            start_date VARCHAR, startDate VARCHAR,
-            start_time VARCHAR, startTime VARCHAR,
-            trip_id VARCHAR, tripId VARCHAR
-          ),
-          vehicle STRUCT(id VARCHAR, label VARCHAR)
-        )
-      )[]'
-    }
-  )
-  WHERE header IS NOT NULL
+  SELECT file_path, 0 AS part, header_timestamp, entity, len(entity) AS doc_entities
+  FROM feed_documents({{files}}, {{max_object_size}}, {
+    header: 'STRUCT("timestamp" VARCHAR)',
+    entity: 'STRUCT(
+      id VARCHAR,
+      vehicle STRUCT(
+        current_status VARCHAR, currentStatus VARCHAR,
+        current_stop_sequence VARCHAR, currentStopSequence VARCHAR,
+        occupancy_status VARCHAR, occupancyStatus VARCHAR,
+        position STRUCT(bearing VARCHAR, latitude VARCHAR, longitude VARCHAR),
+        stop_id VARCHAR, stopId VARCHAR,
+        "timestamp" VARCHAR,
+        trip STRUCT(
+          direction_id VARCHAR, directionId VARCHAR,
+          route_id VARCHAR, routeId VARCHAR,
+          schedule_relationship VARCHAR, scheduleRelationship VARCHAR,
+          start_date VARCHAR, startDate VARCHAR,
+          start_time VARCHAR, startTime VARCHAR,
+          trip_id VARCHAR, tripId VARCHAR
+        ),
+        vehicle STRUCT(id VARCHAR, label VARCHAR)
+      )
+    )[]'
+  })
 ),
 -- Each entity's leaves as text, the same columns from either read.
 leaves AS (

@@ -5,11 +5,11 @@
 -- otherwise) and, on each trip update's first row, entity_updates (its stop_time_update count:
 -- the loader's row count without storing every row).
 -- A trip update without stop_time_update gives no row.
--- Reads: {{files}} in one read_json (feed_documents, sql/ingest/09_feed_macros.sql) with the schema
+-- Reads: {{files}} in one read_json (feed_documents, sql/ingest/00_feed_macros.sql) with the schema
 -- pinned, in both spellings a feed is written in:
 -- MBTA's enhanced snake_case (and the protobuf decoder's output, the same shape) and the proto3
 -- JSON mapping's camelCase (tripUpdate, stopTimeUpdate, tripId, …), normalised to snake_case in
--- the first step. Numbers are read as text and cast (sql/ingest/09_feed_macros.sql). load_keys.
+-- the first step. Numbers are read as text and cast (sql/ingest/00_feed_macros.sql). load_keys.
 -- Makes: trip_update_rows (a view: nothing is read until a statement streams it).
 CREATE OR REPLACE TEMP VIEW trip_update_rows AS
 WITH documents AS (

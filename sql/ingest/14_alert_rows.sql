@@ -2,11 +2,11 @@
 -- header): alert_id (the entity id), feed_timestamp, the alert's content columns, lineage
 -- (file_rank, entity_index), the rejection reason (NULL for a row that can be kept) and keepable
 -- (no rejection, and of {{day}} in day mode; NULL otherwise).
--- Reads: {{files}} in one read_json (feed_documents, sql/ingest/09_feed_macros.sql) with the schema
+-- Reads: {{files}} in one read_json (feed_documents, sql/ingest/00_feed_macros.sql) with the schema
 -- pinned in both spellings (MBTA's enhanced
 -- snake_case, which the protobuf decoder also writes, and the proto3 JSON mapping's camelCase);
 -- the translated texts are read as JSON because MBTA's 2017 enhanced feed nested them differently
--- (sql/ingest/09_feed_macros.sql, translated_text). load_keys.
+-- (sql/ingest/00_feed_macros.sql, translated_text). load_keys.
 -- Makes: alert_rows (a view).
 CREATE OR REPLACE TEMP VIEW alert_rows AS
 WITH documents AS (

@@ -9,6 +9,7 @@ import type { SqlFragment } from './sqlText.js';
 export const sqlFiles = {
   session: [],
   // ingest: one batch of archive files at a time, then the run's winners
+  'ingest/00_feed_macros': [],
   'ingest/01_pings': [],
   'ingest/02_batch_rows': ['day', 'decoded_files', 'files', 'keys', 'max_object_size', 'snake_files'],
   'ingest/03_batch_kept': ['rule_window'],
@@ -22,7 +23,6 @@ export const sqlFiles = {
   'ingest/07_run_pings': ['files'],
   'ingest/08_distinct_pings': ['grain_columns', 'input'],
   // ingest, trip_updates and alerts (src/feeds): each batch's rows of the other two tables
-  'ingest/09_feed_macros': [],
   'ingest/10_load_keys': ['keys'],
   'ingest/11_trip_update_rows': ['day', 'files', 'max_object_size'],
   'ingest/12_trip_update_batch_kept': ['grain', 'order'],

@@ -58,7 +58,7 @@ export function noFeedRows(table: keyof typeof rejectionReasons): FeedBatchCount
 
 /** The macros and empty tables the trip_updates and alerts statements read. */
 export async function createFeedTables(connection: DuckDBConnection): Promise<void> {
-  await runSqlFile(connection, 'ingest/09_feed_macros');
+  await runSqlFile(connection, 'ingest/00_feed_macros');
   await runSqlFile(connection, 'lake/08_feed_tables');
 }
 

@@ -38,6 +38,8 @@ export interface BatchTarget {
 
 /** Creates the load tables. */
 export async function createLoadTables(connection: DuckDBConnection, table: FeedTable): Promise<void> {
+  // The reads' macros (feed_documents) first: every table's batch read goes through them.
+  await runSqlFile(connection, 'ingest/00_feed_macros');
   await runSqlFile(connection, table.sql.schema);
 }
 

@@ -1,4 +1,4 @@
--- Grain: none (helpers for the trip_updates and alerts flattens). Reads: nothing. Makes macros.
+-- Grain: none (helpers for every table's read: the vehicle_positions, trip_updates and alerts reads). Reads: nothing. Makes macros.
 -- Every feed value is read as text (JSON numbers, numeric strings, uint64 as strings in the proto3
 -- JSON mapping) and cast here; text that is not a number is NULL, never an error.
 
@@ -59,9 +59,9 @@ CREATE OR REPLACE MACRO translated_text(j) AS (
 );
 
 -- feed_documents(paths, object_size, schema): the feed documents of local files, read the way
--- both the trip_updates and alerts reads read them (sql/ingest/11_trip_update_rows.sql,
+-- every table's read reads them (sql/ingest/02_batch_rows.sql, sql/ingest/11_trip_update_rows.sql,
 -- sql/ingest/14_alert_rows.sql): one read_json, gzip chosen by the .gz name, the schema pinned to
--- `schema` (each table's own), unknown fields ignored; documents without a header dropped. (The
+-- `schema` (each read's own), unknown fields ignored; documents without a header dropped. (The
 -- parameters are not named like read_json's own: DuckDB then takes them for named arguments.)
 CREATE OR REPLACE MACRO feed_documents(paths, object_size, schema) AS TABLE
   SELECT filename AS file_path, header."timestamp" AS header_timestamp, entity
