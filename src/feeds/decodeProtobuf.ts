@@ -72,16 +72,32 @@ export interface DecodedFeed {
 export function float32Shortest(value: number): number | string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value) && Math.abs(value) <= 16777216) return value;
+  return Number(float32ShortestText(value));
+}
+
+/**
+ * float32Shortest as text, for writers of text (src/feeds/feedRows.ts): the digits toPrecision
+ * gives, not turned into a number and back (exponent notation for large or small values, which
+ * DuckDB's cast reads as the same DOUBLE). Integers up to 2^24 and non-finite values as String().
+ */
+export function float32ShortestText(value: number): string {
+  if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) <= 16777216))
+    return String(value);
   // Fewest significant digits that round-trip: if p digits do, so do p + 1 (the nearest
-  // (p+1)-digit decimal is at least as near as the p-digit one), so a binary search over 1..9 finds it.
+  // (p+1)-digit decimal is at least as near as the p-digit one), so a binary search over 1..9 finds
+  // it. found is the text of the last high set; 9 digits always round-trip.
   let low = 1;
   let high = 9;
+  let found = '';
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (Math.fround(Number(value.toPrecision(mid))) === value) high = mid;
-    else low = mid + 1;
+    const text = value.toPrecision(mid);
+    if (Math.fround(Number(text)) === value) {
+      high = mid;
+      found = text;
+    } else low = mid + 1;
   }
-  return Number(value.toPrecision(low));
+  return found !== '' ? found : value.toPrecision(9);
 }
 
 type Long = { toNumber(): number };

@@ -1,5 +1,10 @@
 import protobuf from 'protobufjs';
-import { feedMessageType, type EntityKinds, type FeedMessage } from './decodeProtobuf.js';
+import {
+  feedMessageType,
+  float32ShortestText,
+  type EntityKinds,
+  type FeedMessage,
+} from './decodeProtobuf.js';
 
 /**
  * The columns of a decoded feed's vehicle rows file, in file order: one CSV line per entity with
@@ -72,31 +77,6 @@ const cachedKeys = new Int32Array(1 << cacheBits);
 const cachedTexts: (string | undefined)[] = new Array<string | undefined>(1 << cacheBits);
 const float32 = new Float32Array(1);
 const float32Bits = new Int32Array(float32.buffer);
-
-/**
- * float32Shortest as text, without turning the digits into a number and back: the shortest
- * toPrecision that reads back as the same float32 (exponent notation for large or small values,
- * which DuckDB's cast reads as the same DOUBLE). Integers up to 2^24 and non-finite values as
- * float32Shortest writes them.
- */
-export function float32ShortestText(value: number): string {
-  if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) <= 16777216))
-    return String(value);
-  // As float32Shortest: p digits round-trip when p - 1 do, so a binary search over 1..9.
-  let low = 1;
-  let high = 9;
-  let found = '';
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    const text = value.toPrecision(mid);
-    if (Math.fround(Number(text)) === value) {
-      high = mid;
-      found = text;
-    } else low = mid + 1;
-  }
-  // found is the text of the last high set; 9 digits always round-trip.
-  return found !== '' ? found : value.toPrecision(9);
-}
 
 /**
  * A float32 as its shortest round-trip decimal (float32Shortest), as text; NaN and infinities by

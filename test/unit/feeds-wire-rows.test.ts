@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeFeed, float32Shortest } from '../../src/feeds/decodeProtobuf.js';
-import {
-  EntityLineCache,
-  float32ShortestText,
-  vehicleRowsCsv,
-  vehicleRowsFromWire,
-} from '../../src/feeds/feedRows.js';
+import { decodeFeed, float32Shortest, float32ShortestText } from '../../src/feeds/decodeProtobuf.js';
+import { EntityLineCache, vehicleRowsCsv, vehicleRowsFromWire } from '../../src/feeds/feedRows.js';
 import { encodeProtobuf } from '../helpers/feedEncodings.js';
 
 // The decoder's fast path (vehicleRowsFromWire: the message walked with protobufjs's Reader, each
