@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeFeed, float32Shortest, float32ShortestText } from '../../src/feeds/decodeProtobuf.js';
-import { EntityLineCache, vehicleRowsCsv, vehicleRowsFromWire } from '../../src/feeds/feedRows.js';
+import {
+  EntityLineCache,
+  vehicleRowColumns,
+  vehicleRowsCsv,
+  vehicleRowsFromWire,
+} from '../../src/feeds/feedRows.js';
 import { encodeProtobuf } from '../helpers/feedEncodings.js';
 
 // The decoder's fast path (vehicleRowsFromWire: the message walked with protobufjs's Reader, each
@@ -50,6 +55,20 @@ describe('vehicle rows straight from the wire', () => {
     expect(first!.csv!.toString('utf8')).toBe(expected.csv!.toString('utf8'));
     // Again through the same cache: every entity's line is found, and the file is the same.
     expect(vehicleRowsFromWire(bytes, cache, 3)!.csv!.equals(expected.csv!)).toBe(true);
+  });
+
+  it('writes the columns, in the order, that the batch read pins for the CSV (vehicleRowColumns)', () => {
+    const sql = readFileSync(new URL('../../sql/ingest/02_batch_rows.sql', import.meta.url), 'utf8');
+    const read = sql.slice(sql.indexOf('FROM read_csv('));
+    const block = read.slice(read.indexOf('columns = {'));
+    const pinned = [...block.slice(0, block.indexOf('}')).matchAll(/'([a-z_]+)': '[A-Z]+'/g)].map(
+      (m) => m[1],
+    );
+    expect(pinned).toEqual([...vehicleRowColumns]);
+    // Every line has that many fields (the fixture's strings hold no comma).
+    const csv = messagePath(fixture('mbta-trip-updates-alerts/vehiclepositions.pb')).csv!.toString('utf8');
+    for (const line of csv.trimEnd().split('\n'))
+      expect(line.split(',')).toHaveLength(vehicleRowColumns.length);
   });
 
   it('a changed entity is never given the line of the one it replaced, whatever slot it lands in', () => {
