@@ -39,6 +39,30 @@ describe('jsonSpelling (issue 15: the snake_case-only read)', () => {
     expect(jsonSpelling(b(''))).toBe('either');
   });
 
+  it('knows each name with two spellings in both', () => {
+    // Written out by hand, not derived from the code's list.
+    const pairs = [
+      ['current_status', 'currentStatus'],
+      ['current_stop_sequence', 'currentStopSequence'],
+      ['occupancy_status', 'occupancyStatus'],
+      ['stop_id', 'stopId'],
+      ['direction_id', 'directionId'],
+      ['route_id', 'routeId'],
+      ['schedule_relationship', 'scheduleRelationship'],
+      ['start_date', 'startDate'],
+      ['start_time', 'startTime'],
+      ['trip_id', 'tripId'],
+      ['gtfs_realtime_version', 'gtfsRealtimeVersion'],
+    ];
+    for (const [snake, camel] of pairs) {
+      expect(jsonSpelling(b(`{"entity":[{"vehicle":{"${snake}":"x"`)), snake).toBe('snake');
+      expect(jsonSpelling(b(`{"entity":[{"vehicle":{"${camel}":"x"`)), camel).toBe('either');
+      expect(jsonSpelling(b(`{"entity":[{"vehicle":{"${snake}":"x","${camel}":"y"`)), camel).toBe('either');
+      // A name inside a longer one is not the name.
+      expect(jsonSpelling(b(`{"entity":[{"vehicle":{"x${snake}":"x"`)), `x${snake}`).toBe('either');
+    }
+  });
+
   it('reads a subarray of a larger buffer as itself', () => {
     const whole = b('{"header":{"gtfs_realtime_version":"2.0"}}{"tripId":1}');
     expect(jsonSpelling(whole.subarray(0, 42))).toBe('snake');

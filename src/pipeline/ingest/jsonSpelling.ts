@@ -28,11 +28,15 @@ const snakeNames = [
   'trip_id',
 ];
 const camel = (name: string) => name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-const snakeKeys = snakeNames.map((name) => `"${name}"`);
-const camelKeys = snakeNames.map((name) => `"${camel(name)}"`);
+// One regular expression per spelling: a single pass over the head each. (Eleven includes() for
+// the camelCase names, which a snake_case head never holds, scanned it eleven times: 25 ms of
+// 1,500 files' 35.)
+const quotedAny = (names: string[]) => new RegExp(`"(?:${names.join('|')})"`);
+const snakeKey = quotedAny(snakeNames);
+const camelKey = quotedAny(snakeNames.map(camel));
 
 export function jsonSpelling(head: Uint8Array): JsonSpelling {
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
-  if (!snakeKeys.some((key) => text.includes(key))) return 'either';
-  return camelKeys.some((key) => text.includes(key)) ? 'either' : 'snake';
+  if (!snakeKey.test(text)) return 'either';
+  return camelKey.test(text) ? 'either' : 'snake';
 }
