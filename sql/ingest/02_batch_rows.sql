@@ -10,32 +10,43 @@
 -- Only leaf fields are projected.
 -- Both spellings a feed is written in are read: MBTA's enhanced snake_case and the proto3 JSON
 -- mapping's camelCase (currentStatus, tripId).
--- Files whose head shows snake_case names only (src/pipeline/ingest/jsonSpelling.ts), nearly all,
--- are {{snake_files}}, read in one read_json with the snake_case fields alone: DuckDB builds every
--- pinned struct field of every entity, and the camelCase ones cost ~20% of the batch. The others,
--- {{files}}, are read in a second read_json with both spellings. Each list ends with an empty file of
--- the run (src/pipeline/ingest/loadArchive.ts), so a batch with none of one kind reads nothing there.
+-- batch_keys (sql/ingest/02_batch_keys.sql) says how each file is read. JSON whose head shows
+-- snake_case names only (src/pipeline/ingest/jsonSpelling.ts), nearly all, is read_as 'snake', read
+-- in one read_json with the snake_case fields alone: DuckDB builds every pinned struct field of
+-- every entity, and the camelCase ones cost ~20% of the batch. Other JSON, 'either', is read in a
+-- second read_json with both spellings.
 -- Protobuf feeds are not read as JSON: the decoder (src/feeds/feedRows.ts) wrote each one's
 -- vehicles as flat CSV, one line per vehicle entity with the same leaves as text and the vehicle
--- count on its first line, {{decoded_files}}, read in one read_csv with the columns pinned and
--- cast by the same expressions as the JSON's (it ends with the same empty file). One CSV holds a
--- run of feeds, told apart by its part column (a JSON file is part 0 of itself); the lines of a
--- feed of another batch find no key in load_keys and are left out by the join.
+-- count on its first line, 'csv', read in one read_csv with the columns pinned and cast by the same
+-- expressions as the JSON's. One CSV holds a run of feeds, told apart by its part column (a JSON
+-- file is part 0 of itself); the lines of a feed of another batch find no key in load_keys and are
+-- left out by the join.
+-- The three file lists are variables made from batch_keys, not text: 1,500 paths in the view's SQL
+-- cost ~30 ms to parse and bind. Each ends with {{empty_file}}, an empty file of the run
+-- (src/pipeline/ingest/loadArchive.ts), so a batch with none of one kind reads nothing there.
 -- A file that has no vehicle here (no header, no entity, empty) is examined by sql/ingest/06_quiet_file_facts.sql.
--- Makes: load_keys (each file's path, part, source key and file_rank, its rank by source key within
--- the batch, so the window sorts integers, not ~90-byte keys) and batch_rows.
+-- Makes: load_keys (batch_keys with file_rank: each feed's rank by source key within the batch, so
+-- the window sorts integers, not ~90-byte keys), the variables batch_snake_files,
+-- batch_either_files and batch_csv_files, and batch_rows.
 CREATE OR REPLACE TEMP TABLE load_keys AS
 SELECT
   file_path,
-  CAST(part AS INTEGER) AS part,
+  part,
   source_key,
-  row_number() OVER (ORDER BY source_key, file_path, CAST(part AS INTEGER))::INTEGER AS file_rank
-FROM (VALUES {{keys}}) AS k(file_path, part, source_key);
+  row_number() OVER (ORDER BY source_key, file_path, part)::INTEGER AS file_rank
+FROM batch_keys;
+
+SET VARIABLE batch_snake_files = list_append(
+  coalesce((SELECT list(file_path) FROM batch_keys WHERE read_as = 'snake'), []), {{empty_file}});
+SET VARIABLE batch_either_files = list_append(
+  coalesce((SELECT list(file_path) FROM batch_keys WHERE read_as = 'either'), []), {{empty_file}});
+SET VARIABLE batch_csv_files = list_append(
+  coalesce((SELECT list(DISTINCT file_path) FROM batch_keys WHERE read_as = 'csv'), []), {{empty_file}});
 
 CREATE OR REPLACE TEMP VIEW batch_rows AS
 WITH snake_documents AS (
   SELECT file_path, 0 AS part, header_timestamp, entity, len(entity) AS doc_entities
-  FROM feed_documents({{snake_files}}, {{max_object_size}}, {
+  FROM feed_documents(getvariable('batch_snake_files'), {{max_object_size}}, {
     header: 'STRUCT("timestamp" VARCHAR)',
     entity: 'STRUCT(
       id VARCHAR,
@@ -61,7 +72,7 @@ WITH snake_documents AS (
 ),
 documents AS (
   SELECT file_path, 0 AS part, header_timestamp, entity, len(entity) AS doc_entities
-  FROM feed_documents({{files}}, {{max_object_size}}, {
+  FROM feed_documents(getvariable('batch_either_files'), {{max_object_size}}, {
     header: 'STRUCT("timestamp" VARCHAR)',
     entity: 'STRUCT(
       id VARCHAR,
@@ -147,7 +158,7 @@ leaves AS (
     * EXCLUDE (filename),
     true AS is_vehicle
   FROM read_csv(
-    {{decoded_files}},
+    getvariable('batch_csv_files'),
     header = false,
     auto_detect = false,
     delim = ',',

@@ -11,7 +11,8 @@ export const sqlFiles = {
   // ingest: one batch of archive files at a time, then the run's winners
   'ingest/00_feed_macros': [],
   'ingest/01_pings': [],
-  'ingest/02_batch_rows': ['day', 'decoded_files', 'files', 'keys', 'max_object_size', 'snake_files'],
+  'ingest/02_batch_keys': [],
+  'ingest/02_batch_rows': ['day', 'empty_file', 'max_object_size'],
   'ingest/03_batch_kept': ['rule_window'],
   'ingest/03_batch_kept_every_row': [],
   'ingest/04_batch_out': [],

@@ -18,10 +18,10 @@ export interface FeedTable {
   sql: {
     /** The empty load tables (pings, run_pings, lake_existing). */
     schema: SqlFileWithSlots<never>;
+    /** The empty table batch_keys (file, part, source key, how read), which the loader fills for readBatch. */
+    batchKeys: SqlFileWithSlots<never>;
     /** load_keys and the view batch_rows over one batch's JSON files and decoded vehicle rows. */
-    readBatch: SqlFileWithSlots<
-      'day' | 'decoded_files' | 'files' | 'keys' | 'max_object_size' | 'snake_files'
-    >;
+    readBatch: SqlFileWithSlots<'day' | 'empty_file' | 'max_object_size'>;
     /** batch_kept: the batch's winners under the rule (ingest). */
     batchWinners: SqlFileWithSlots<'rule_window'>;
     /** batch_kept: every row (dedupe reports, the workbench). */
@@ -47,6 +47,7 @@ export const vehiclePositions: FeedTable = {
   name: 'vehicle_positions',
   sql: {
     schema: 'ingest/01_pings',
+    batchKeys: 'ingest/02_batch_keys',
     readBatch: 'ingest/02_batch_rows',
     batchWinners: 'ingest/03_batch_kept',
     batchEveryRow: 'ingest/03_batch_kept_every_row',

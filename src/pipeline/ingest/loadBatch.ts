@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFailureReason } from '../../db/duckdbErrors.js';
 import { RtlakeError, oneLine } from '../../errors.js';
+import { appendRows } from '../../db/appendRows.js';
 import { readSqlFile, runSqlFile } from '../../db/runSqlFile.js';
 import { sqlDate, sqlInteger, sqlString, sqlStringList, sqlStringRows } from '../../db/sqlText.js';
 import type { Day } from '../dayMode.js';
@@ -139,23 +140,20 @@ async function readVehicles(
   const read = files.filter((f) => vehicleRows(f) !== undefined);
   if (read.length === 0 || !selectedFeeds(target).includes('vehicle_positions')) return { perFile: [] };
   const { sql } = target.table;
-  // Snake_case JSON is read with the snake_case schema alone; the rest with both spellings; the
-  // decoded protobuf feeds' vehicle rows as CSV. Each list ends with the run's empty file.
-  const list = (part: ReadyFile[], paths: string[] = []) =>
-    sqlStringList([...part.map((f) => f.path), ...paths, target.emptyFile]);
-  const json = read.filter((f) => !f.decoded);
-  // A run's CSV holds several feeds; rows of feeds of another batch find no key and are left out.
-  const decoded = [...new Set(read.flatMap((f) => (f.decoded?.vehicles ? [f.decoded.vehicles.file] : [])))];
+  // Each feed's rows and how they are read: snake_case JSON with the snake_case schema alone, other
+  // JSON with both spellings, decoded protobuf feeds' vehicle rows as CSV (a run's CSV holds
+  // several feeds; rows of feeds of another batch find no key and are left out).
+  await runSqlFile(connection, sql.batchKeys);
+  await appendRows(
+    connection,
+    'batch_keys',
+    read.map((f) => {
+      const rows = vehicleRows(f)!;
+      return [rows.file, rows.part, f.input.key, f.decoded ? 'csv' : f.snakeCase ? 'snake' : 'either'];
+    }),
+  );
   await runSqlFile(connection, sql.readBatch, {
-    snake_files: list(json.filter((f) => f.snakeCase)),
-    files: list(json.filter((f) => !f.snakeCase)),
-    decoded_files: list([], decoded),
-    keys: sqlStringRows(
-      read.map((f) => {
-        const rows = vehicleRows(f)!;
-        return [rows.file, String(rows.part), f.input.key];
-      }),
-    ),
+    empty_file: sqlString(target.emptyFile),
     max_object_size: sqlInteger(target.maxObjectSize),
     day: sqlDate(target.keep === 'all' ? null : (target.keep.day ?? null)),
   });
