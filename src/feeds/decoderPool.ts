@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FeedFormatError } from './feedErrors.js';
+import type { CopyRule } from './runCopies.js';
 import type { DecodeOutcome, DecodedFiles } from './writeDecodedFeed.js';
 
 type Answer = { id: number; outcomes?: DecodeOutcome[]; error?: string };
@@ -38,6 +39,8 @@ export class DecoderPool {
     private readonly threads: number = defaultDecoderThreads(),
     /** Feeds in one run: fewer than the fetches in flight over the threads, so every thread gets runs. */
     private readonly runFiles = 8,
+    /** Ingest's dedupe rule: copies it would drop within a run are not written (RunCopies). */
+    private readonly rule?: CopyRule,
   ) {}
 
   private start(): { worker: Worker; busy: number } {
@@ -91,7 +94,7 @@ export class DecoderPool {
       // Loaded here, not at the top: protobufjs and the proto cost this thread ~65 ms to load,
       // and a run of JSON feeds never needs them (the threads load their own).
       void import('./writeDecodedFeed.js')
-        .then(({ writeDecodedRun }) => writeDecodedRun(run.sources, stem))
+        .then(({ writeDecodedRun }) => writeDecodedRun(run.sources, stem, this.rule))
         .then(
           (outcomes) => settle(run, outcomes),
           (err: unknown) => settle(run, err instanceof Error ? err : new Error(String(err))),
@@ -106,7 +109,7 @@ export class DecoderPool {
         : this.workers.reduce((a, b) => (b.busy < a.busy ? b : a)));
     slot.busy += 1;
     this.pending.set(id, run);
-    slot.worker.postMessage({ id, sources: run.sources, stem });
+    slot.worker.postMessage({ id, sources: run.sources, stem, ...(this.rule ? { rule: this.rule } : {}) });
   }
 
   async close(): Promise<void> {

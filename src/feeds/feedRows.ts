@@ -5,6 +5,7 @@ import {
   type EntityKinds,
   type FeedMessage,
 } from './decodeProtobuf.js';
+import { ruleTime, type RunCopies } from './runCopies.js';
 
 /**
  * The columns of a decoded feed's vehicle rows file, in file order: one CSV line per entity with
@@ -168,7 +169,9 @@ function writeDigits(out: Buffer, at: number, value: number): number {
  * A file's lines from its vehicle entities' indexes and line tails, doc_entities on the first, as
  * the bytes written: the tails are copied, not joined as strings (joining re-walks each cached
  * tail's text and then converts the whole file to UTF-8 to write it). A tail is its bytes, or the
- * number of the cache slot that holds them.
+ * number of the cache slot that holds them. Lines in `skip` are left out (never the first, which
+ * carries the count of all); `starts`, when given, gets where each line begins, by line (a left-out
+ * line is empty), and where the last ends.
  */
 function joinLines(
   part: number,
@@ -176,6 +179,8 @@ function joinLines(
   indexes: number[],
   tails: (Buffer | number)[],
   cache?: EntityLineCache,
+  skip?: ReadonlySet<number>,
+  starts?: Int32Array,
 ): Buffer {
   const prefix = Buffer.from(`${part},`, 'latin1');
   const timestamp = Buffer.from(headerTimestamp, 'latin1');
@@ -186,6 +191,8 @@ function joinLines(
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (let i = 0; i < tails.length; i++) {
+    if (starts) starts[i] = at;
+    if (i > 0 && skip?.has(i)) continue;
     at += prefix.copy(out, at);
     at = writeDigits(out, at, indexes[i]!);
     out[at++] = 44; // ,
@@ -196,6 +203,7 @@ function joinLines(
     const tail = tails[i]!;
     at += typeof tail === 'number' ? cache!.copyTail(tail, out, at) : tail.copy(out, at);
   }
+  if (starts) starts[tails.length] = at;
   return out.subarray(0, at);
 }
 
@@ -247,6 +255,14 @@ export class EntityLineCache {
   private readonly hashes: Int32Array;
   /** The file that last used the slot: a slot a file's lines point to stays as it is until the next. */
   private readonly usedBy: Int32Array;
+  /** The vehicle's timestamp (seconds) when the dedupe rule can use it, else NaN (RunCopies). */
+  private readonly vehicleTimes: Float64Array;
+  /** 1 when the vehicle has an id. */
+  private readonly vehicleIds: Uint8Array;
+  /** The line of this entity that RunCopies keeps in its run: run, part, line; run -1 for none. */
+  private readonly keptRun: Int32Array;
+  private readonly keptPart: Int32Array;
+  private readonly keptLine: Int32Array;
   private file = 0;
   /** The slot and hash find() computed last, for keep(). */
   private slot = 0;
@@ -262,6 +278,11 @@ export class EntityLineCache {
     this.carries = new Uint8Array(slots);
     this.hashes = new Int32Array(slots);
     this.usedBy = new Int32Array(slots);
+    this.vehicleTimes = new Float64Array(slots);
+    this.vehicleIds = new Uint8Array(slots);
+    this.keptRun = new Int32Array(slots).fill(-1);
+    this.keptPart = new Int32Array(slots);
+    this.keptLine = new Int32Array(slots);
   }
 
   /** A new file: slots the last one pointed to may now be replaced. */
@@ -296,7 +317,14 @@ export class EntityLineCache {
    * carries, in the slot find() named; returns the slot, or -1 when it is not kept (too long, or
    * the slot holds a line this file points to).
    */
-  keep(bytes: Buffer, start: number, end: number, tail: Buffer | null, carries: number): number {
+  keep(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    tail: Buffer | null,
+    carries: number,
+    vehicle?: { time: number; hasId: boolean },
+  ): number {
     const width = EntityLineCache.width;
     const slot = this.slot;
     if (end - start > width || (tail && tail.length > width) || this.usedBy[slot] === this.file) return -1;
@@ -306,6 +334,10 @@ export class EntityLineCache {
     this.hashes[slot] = this.hash;
     this.carries[slot] = carries;
     this.usedBy[slot] = this.file;
+    this.vehicleTimes[slot] = vehicle ? vehicle.time : NaN;
+    this.vehicleIds[slot] = vehicle?.hasId ? 1 : 0;
+    // New content: whatever was known about the old one's copies is not about this one.
+    this.keptRun[slot] = -1;
     if (tail === null) this.tailLengths[slot] = -1;
     else {
       tail.copy(this.tails, at);
@@ -323,11 +355,42 @@ export class EntityLineCache {
     return this.tailLengths[slot]!;
   }
 
+  /** The slot's vehicle timestamp in seconds (NaN when the rule cannot use it), and whether it has an id. */
+  vehicleTime(slot: number): number {
+    return this.vehicleTimes[slot]!;
+  }
+
+  hasVehicleId(slot: number): boolean {
+    return this.vehicleIds[slot] === 1;
+  }
+
+  /** The part and line RunCopies keeps of the slot's entity in `run`, or undefined. */
+  keptCopy(slot: number, run: number): { part: number; line: number } | undefined {
+    return this.keptRun[slot] === run
+      ? { part: this.keptPart[slot]!, line: this.keptLine[slot]! }
+      : undefined;
+  }
+
+  setKeptCopy(slot: number, run: number, part: number, line: number): void {
+    this.keptRun[slot] = run;
+    this.keptPart[slot] = part;
+    this.keptLine[slot] = line;
+  }
+
   /** Copies the slot's line tail to out[at]; returns its length. */
   copyTail(slot: number, out: Buffer, at: number): number {
     const from = slot * EntityLineCache.width;
     return this.tails.copy(out, at, from, from + this.tailLengths[slot]!);
   }
+}
+
+/** What RunCopies needs to know of a vehicle: its timestamp as the rule reads it, and whether it has an id. */
+function vehicleFacts(v: Message): { time: number; hasId: boolean } {
+  const descriptor = sub(v, 'vehicle');
+  return {
+    time: ruleTime(integerField(v, 'timestamp')),
+    hasId: descriptor !== undefined && hasOwn.call(descriptor, 'id') && typeof descriptor.id === 'string',
+  };
 }
 
 let entityType: protobuf.Type | undefined;
@@ -339,12 +402,14 @@ let headerType: protobuf.Type | undefined;
  * holds its line. The message's fields are walked with protobufjs's Reader (header = 1,
  * entity = 2, anything else skipped as the full decoder skips it). null when the feed is not
  * that simple, and the caller decodes it whole (decodeFeed): it has trip updates or alerts, no
- * usable header, or any fault at all (decodeFeed then names it).
+ * usable header, or any fault at all (decodeFeed then names it). With `copies` (ingest), lines the
+ * run's dedupe rule would drop are left out (RunCopies: settled only once the walk succeeded).
  */
 export function vehicleRowsFromWire(
   bytes: Buffer,
   cache: EntityLineCache,
   part = 0,
+  copies?: RunCopies,
 ): { csv: Buffer | null; kinds: EntityKinds } | null {
   const root = feedMessageType().root;
   entityType ??= root.lookupType('transit_realtime.FeedEntity');
@@ -356,6 +421,8 @@ export function vehicleRowsFromWire(
     let header: Message | undefined;
     const indexes: number[] = [];
     const tails: (Buffer | number)[] = [];
+    // (slot, line, found) of each vehicle line the cache holds, for copies.settle.
+    const events: number[] = [];
     let entities = 0;
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
@@ -387,11 +454,12 @@ export function vehicleRowsFromWire(
             (sub(decoded, 'alert') !== undefined ? carriesAlert : 0);
           tail = v === undefined ? null : Buffer.from(vehicleLineTail(v), 'utf8');
           hasTail = tail !== null;
-          slot = cache.keep(bytes, start, end, tail, carries);
+          slot = cache.keep(bytes, start, end, tail, carries, v && vehicleFacts(v));
         }
         if (carries !== 0) return null;
         reader.pos = end;
         if (hasTail) {
+          if (copies && slot >= 0) events.push(slot, tails.length, tail === null ? 1 : 0);
           indexes.push(entities);
           tails.push(slot >= 0 ? slot : tail!);
         }
@@ -408,7 +476,11 @@ export function vehicleRowsFromWire(
       return null;
     const kinds: EntityKinds = { entities, vehicles: tails.length, tripUpdates: 0, alerts: 0 };
     if (tails.length === 0) return { csv: null, kinds };
-    return { csv: joinLines(part, integerField(header, 'timestamp'), indexes, tails, cache), kinds };
+    const timestamp = integerField(header, 'timestamp');
+    if (!copies) return { csv: joinLines(part, timestamp, indexes, tails, cache), kinds };
+    const skip = copies.settle(part, timestamp, events, cache);
+    const starts = copies.starts(part, tails.length);
+    return { csv: joinLines(part, timestamp, indexes, tails, cache, skip, starts), kinds };
   } catch {
     return null;
   }

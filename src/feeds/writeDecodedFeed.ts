@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { decodeFeed, enhancedJson, type EntityKinds, type FeedMessage } from './decodeProtobuf.js';
 import { FeedFormatError, type FeedFormatReason } from './feedErrors.js';
 import { EntityLineCache, vehicleRowsCsv, vehicleRowsFromWire } from './feedRows.js';
+import { RunCopies, type CopyRule } from './runCopies.js';
 import { isGzip } from './sniffFormat.js';
 
 /** What decoding one protobuf feed wrote for the loader. */
@@ -60,10 +61,11 @@ function decodeOne(
   source: string,
   part: number,
   stem: string,
+  copies?: RunCopies,
 ): { kinds: EntityKinds; rows: Buffer | null; feed?: string } {
   const bytes = readFeedBytes(source);
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  const vehiclesOnly = vehicleRowsFromWire(view, entityLines, part);
+  const vehiclesOnly = vehicleRowsFromWire(view, entityLines, part, copies);
   if (vehiclesOnly !== null) return { kinds: vehiclesOnly.kinds, rows: vehiclesOnly.csv };
   const { message, kinds } = decodeFeed(bytes);
   const rows = vehicleRowsCsv(message, kinds.vehicles, part);
@@ -80,19 +82,23 @@ function decodeOne(
  * that feed as enhanced JSON at `${stem}-i.json` for those tables' reads. One outcome per source,
  * in order: bytes that are not a readable feed get FeedFormatError's reason, a file that cannot be
  * read an error; the others are unaffected.
+ *
+ * With `rule` (ingest), copies of an entity the batch's dedupe would drop in favour of another
+ * copy in the same run are left out of the CSV (RunCopies); the counts are unchanged.
  */
-export function writeDecodedRun(sources: readonly string[], stem: string): DecodeOutcome[] {
+export function writeDecodedRun(sources: readonly string[], stem: string, rule?: CopyRule): DecodeOutcome[] {
   // One file for the run, not one per feed: creating a file cost ~1 ms of system time on the
   // bench machine's /tmp, more than decoding the feed. The files are the run's own, in its private
   // work folder, and read only after this returns: no temporary name and rename.
   const file = `${stem}.vehicles.csv`;
-  const rows: Buffer[] = [];
+  const copies = rule ? new RunCopies(rule) : undefined;
+  const rows: { part: number; csv: Buffer }[] = [];
   const outcomes = sources.map((source, part): DecodeOutcome => {
     try {
-      const one = decodeOne(source, part, stem);
+      const one = decodeOne(source, part, stem, copies);
       const files: DecodedFiles = { kinds: one.kinds };
       if (one.rows !== null) {
-        rows.push(one.rows);
+        rows.push({ part, csv: one.rows });
         files.vehicles = { file, part };
       }
       if (one.feed) files.feed = one.feed;
@@ -102,7 +108,10 @@ export function writeDecodedRun(sources: readonly string[], stem: string): Decod
       return { error: err instanceof Error ? err.message : String(err) };
     }
   });
-  if (rows.length > 0) writeFileSync(file, Buffer.concat(rows), { mode: 0o600 });
+  if (rows.length > 0)
+    writeFileSync(file, Buffer.concat(rows.map((r) => (copies ? copies.finish(r.part, r.csv) : r.csv))), {
+      mode: 0o600,
+    });
   return outcomes;
 }
 

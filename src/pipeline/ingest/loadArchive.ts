@@ -11,6 +11,7 @@ import { describeRule, grainColumns, type DedupeRule } from '../dedupeRule.js';
 import type { Reporter } from '../reporter.js';
 import type { FailedKey, SkippedKey } from '../skipReasons.js';
 import { DecoderPool } from '../../feeds/decoderPool.js';
+import type { CopyRule } from '../../feeds/runCopies.js';
 import type { FeedKind } from '../../feeds/feedKinds.js';
 import type { FeedInfos } from '../../feeds/feedLoadInfo.js';
 import { createFeedTables } from '../../feeds/feedTables.js';
@@ -156,7 +157,12 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
             nextFile: () => join(workDir, `kept-${++kept}.parquet`),
           },
     };
-    const decoder = new DecoderPool(options.decoderThreads);
+    // Ingest's rule goes to the decoder, which leaves out copies the batch would drop (RunCopies).
+    const decoder = new DecoderPool(
+      options.decoderThreads,
+      undefined,
+      options.everyRow ? undefined : copyRule(options.rule, options.day?.day),
+    );
     const streamed = await streamArchive(db, {
       decoder,
       sources: options.sources,
@@ -190,6 +196,14 @@ export async function loadArchive(options: LoadOptions): Promise<LoadedRun> {
     await dispose();
     throw err;
   }
+}
+
+/** The rule as the decoder applies it: which copy is kept, and the UTC day as days since 1970. */
+function copyRule(rule: DedupeRule, day?: Day): CopyRule {
+  return {
+    keep: rule.keep,
+    ...(day ? { day: Date.UTC(day.year, day.month - 1, day.day) / 86_400_000 } : {}),
+  };
 }
 
 /** The load stages' infos, summed into the summary's keys. */
