@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 
 /**
  * The cache's folders as this run found them: one readdir per folder (256 of them) instead of two
@@ -10,18 +10,13 @@ export class CacheIndex {
   private readonly listed = new Map<string, Promise<Set<string>>>();
   private readonly made = new Map<string, Promise<unknown>>();
 
-  // Synchronous calls: a readdir or mkdir of one small folder takes microseconds, and its promise
-  // ~70 µs of this thread, which fetching keeps busy.
   has(dir: string, name: string): Promise<boolean> {
     let names = this.listed.get(dir);
     if (!names) {
-      let found: Set<string>;
-      try {
-        found = new Set(readdirSync(dir));
-      } catch {
-        found = new Set();
-      }
-      names = Promise.resolve(found);
+      names = readdir(dir).then(
+        (n) => new Set(n),
+        () => new Set<string>(),
+      );
       this.listed.set(dir, names);
     }
     return names.then((set) => set.has(name));
@@ -30,12 +25,8 @@ export class CacheIndex {
   ensureDir(dir: string): Promise<unknown> {
     let made = this.made.get(dir);
     if (!made) {
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      made = Promise.resolve();
+      made = mkdir(dir, { recursive: true, mode: 0o700 });
+      made.catch(() => this.made.delete(dir));
       this.made.set(dir, made);
     }
     return made;
