@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 
 /**
@@ -52,4 +53,19 @@ export function asFloat32(value: number): number {
     if (Math.fround(candidate) === f) return candidate;
   }
   throw new Error(`no decimal for ${value}`);
+}
+
+/**
+ * What a protobuf of an enhanced JSON snapshot (gzip or not) carries, as plain enhanced JSON: the
+ * canonical content, positions as the float32 values the protobuf holds.
+ */
+export function canonicalFeed(json: Buffer): any {
+  const text = json[0] === 0x1f && json[1] === 0x8b ? gunzipSync(json) : json;
+  const feed = plainDecode(encodeProtobuf(JSON.parse(text.toString())));
+  for (const e of feed.entity ?? []) {
+    const p = e.vehicle?.position;
+    for (const k of ['latitude', 'longitude', 'bearing', 'speed'])
+      if (p && typeof p[k] === 'number') p[k] = asFloat32(p[k]);
+  }
+  return feed;
 }

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asFloat32, encodeProtobuf, plainDecode, toCamelCase } from '../helpers/feedEncodings.js';
+import {
+  asFloat32,
+  canonicalFeed,
+  encodeProtobuf,
+  plainDecode,
+  toCamelCase,
+} from '../helpers/feedEncodings.js';
 import {
   alertArchive,
   expectedAlerts,
@@ -22,17 +28,6 @@ import { startS3rver, type S3TestServer } from '../helpers/s3Server.js';
 const fixtures = join(import.meta.dirname, '../fixtures');
 const fixture = (path: string) => readFileSync(join(fixtures, path));
 const midnight = Date.UTC(2022, 0, 1) / 1000;
-
-/** What a protobuf of the snapshot carries, as plain enhanced JSON: the canonical content. */
-function canonical(gzJson: Buffer): any {
-  const feed = plainDecode(encodeProtobuf(JSON.parse(gunzipSync(gzJson).toString())));
-  for (const e of feed.entity ?? []) {
-    const p = e.vehicle?.position;
-    for (const k of ['latitude', 'longitude', 'bearing', 'speed'])
-      if (p && typeof p[k] === 'number') p[k] = asFloat32(p[k]);
-  }
-  return feed;
-}
 
 /**
  * VehiclePositions snapshots across midnight, each stored in one of six encodings in turn: MBTA
@@ -54,7 +49,7 @@ const objects: { key: string; bytes: Buffer; contentEncoding?: string }[] = [];
 const reference: ArchiveFile[] = [];
 snapshots.forEach((s, i) => {
   const gz = s.contentEncoding || s.key.endsWith('.gz') ? s.bytes : gzipSync(s.bytes);
-  const feed = canonical(gz);
+  const feed = canonicalFeed(gz);
   const text = Buffer.from(JSON.stringify(feed));
   const stem = s.key.replace(/VehiclePositions.*$/, 'VehiclePositions');
   const encodings = [

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeDecodedRun } from '../../src/feeds/writeDecodedFeed.js';
-import { asFloat32, encodeProtobuf, plainDecode } from '../helpers/feedEncodings.js';
+import { canonicalFeed, encodeProtobuf } from '../helpers/feedEncodings.js';
 import { midnightArchive } from '../helpers/midnightArchive.js';
 import { readLakeFolder } from '../helpers/parquetLake.js';
 import { lakeDifferences, referenceLake, type ArchiveFile } from '../helpers/referenceLake.js';
@@ -25,20 +25,6 @@ const seed = readFileSync(
   ),
 );
 const midnight = Date.UTC(2022, 0, 1) / 1000;
-const isGzip = (b: Buffer) => b[0] === 0x1f && b[1] === 0x8b;
-
-/** What a protobuf of the snapshot carries, as plain enhanced JSON (positions as float32 are read). */
-function canonical(bytes: Buffer): any {
-  const feed = plainDecode(
-    encodeProtobuf(JSON.parse((isGzip(bytes) ? gunzipSync(bytes) : bytes).toString())),
-  );
-  for (const e of feed.entity ?? []) {
-    const p = e.vehicle?.position;
-    for (const k of ['latitude', 'longitude', 'bearing', 'speed'])
-      if (p && typeof p[k] === 'number') p[k] = asFloat32(p[k]);
-  }
-  return feed;
-}
 
 const snapshots = midnightArchive(seed, {
   prefix: '',
@@ -51,7 +37,7 @@ const snapshots = midnightArchive(seed, {
 const files: ArchiveFile[] = [];
 const reference: ArchiveFile[] = [];
 snapshots.forEach((s, i) => {
-  const feed = canonical(s.bytes);
+  const feed = canonicalFeed(s.bytes);
   const pb = encodeProtobuf(feed);
   const stem = s.key.replace(/_enhanced\.json(\.gz)?$/, '');
   const key = i % 3 === 0 ? `${stem}.pb.gz` : `${stem}.pb`;
