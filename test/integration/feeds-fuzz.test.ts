@@ -24,7 +24,10 @@ function mutants(count: number): { key: string; bytes: Buffer }[] {
     let bytes = Buffer.from(base);
     switch (i % 4) {
       case 0:
-        bytes[next() % bytes.length] ^= 1 << (next() % 8);
+        {
+          const at = next() % bytes.length;
+          bytes[at] = bytes[at]! ^ (1 << (next() % 8));
+        }
         break;
       case 1:
         bytes = bytes.subarray(0, 1 + (next() % (bytes.length - 1)));

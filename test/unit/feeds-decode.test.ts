@@ -157,7 +157,10 @@ describe('decodeFeedMessage', () => {
     for (let i = 0; i < 300; i++) {
       const bytes = Buffer.from(base);
       const kind = i % 3;
-      if (kind === 0) bytes[next() % bytes.length] ^= 1 << (next() % 8);
+      if (kind === 0) {
+        const at = next() % bytes.length;
+        bytes[at] = bytes[at]! ^ (1 << (next() % 8));
+      }
       const cut = kind === 1 ? bytes.subarray(0, next() % bytes.length) : bytes;
       const inserted =
         kind === 2
