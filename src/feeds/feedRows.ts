@@ -454,6 +454,8 @@ export function vehicleRowsFromWire(
             (sub(decoded, 'alert') !== undefined ? carriesAlert : 0);
           tail = v === undefined ? null : Buffer.from(vehicleLineTail(v), 'utf8');
           hasTail = tail !== null;
+          // The facts go in with or without `copies`: the thread's cache outlives the run, and an
+          // entry kept without them would never be left out by a later ingest's run.
           slot = cache.keep(bytes, start, end, tail, carries, v && vehicleFacts(v));
         }
         if (carries !== 0) return null;

@@ -49,8 +49,6 @@ export class RunCopies {
   private readonly retracted = new Map<number, Set<number>>();
   /** Where each settled part's lines begin (joinLines), by part. */
   private readonly lineStarts = new Map<number, Int32Array>();
-  /** Lines this run leaves out. */
-  dropped = 0;
 
   constructor(private readonly rule: CopyRule) {}
 
@@ -97,12 +95,10 @@ export class RunCopies {
           let lines = this.retracted.get(kept.part);
           if (!lines) this.retracted.set(kept.part, (lines = new Set()));
           lines.add(kept.line);
-          this.dropped++;
         }
         cache.setKeptCopy(slot, this.run, part, line);
       } else if (this.keepable(cache, slot, line)) {
         own.add(line);
-        this.dropped++;
       }
     }
     return own;
