@@ -52,7 +52,8 @@ export class RunCopies {
 
   constructor(private readonly rule: CopyRule) {}
 
-  private keepable(cache: EntityLineCache, slot: number, line: number): boolean {
+  /** A copy that may be left out: not its feed's first vehicle line, and a row the batch could keep. */
+  private mayLeaveOut(cache: EntityLineCache, slot: number, line: number): boolean {
     if (line === 0 || !cache.hasVehicleId(slot)) return false;
     const time = cache.vehicleTime(slot);
     if (Number.isNaN(time)) return false;
@@ -91,13 +92,13 @@ export class RunCopies {
       if (keptTime === undefined || Number.isNaN(time) || Number.isNaN(keptTime) || time === keptTime) {
         cache.setKeptCopy(slot, this.run, part, line);
       } else if (this.prefers(time, keptTime)) {
-        if (this.keepable(cache, slot, kept.line)) {
+        if (this.mayLeaveOut(cache, slot, kept.line)) {
           let lines = this.retracted.get(kept.part);
           if (!lines) this.retracted.set(kept.part, (lines = new Set()));
           lines.add(kept.line);
         }
         cache.setKeptCopy(slot, this.run, part, line);
-      } else if (this.keepable(cache, slot, line)) {
+      } else if (this.mayLeaveOut(cache, slot, line)) {
         own.add(line);
       }
     }
